@@ -1,0 +1,6 @@
+package org.vnicteam.api.verbs;
+
+/** What a completed work request was. */
+public enum WcOpcode {
+    SEND, RECV
+}
