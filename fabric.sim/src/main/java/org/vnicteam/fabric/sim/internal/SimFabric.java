@@ -87,6 +87,7 @@ public final class SimFabric implements SimulatedFabric {
             return;
         }
         ca.hca = null;
+        sm.unregisterAll(ca);
         for (int i = 1; i <= ca.portCount(); i++) {
             if (ca.ports[i].link != null) {
                 ca.ports[i].link.flush(engine);

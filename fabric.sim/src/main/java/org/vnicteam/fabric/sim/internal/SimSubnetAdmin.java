@@ -1,8 +1,10 @@
 package org.vnicteam.fabric.sim.internal;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.vnicteam.api.verbs.PathRecord;
+import org.vnicteam.api.verbs.ServiceRecord;
 import org.vnicteam.api.verbs.SubnetAdministration;
 import org.vnicteam.api.verbs.TrapListener;
 import org.vnicteam.api.verbs.VerbsException;
@@ -33,6 +35,25 @@ final class SimSubnetAdmin implements SubnetAdministration {
             return hca.engine.call(q);
         } catch (VerbsException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public void registerService(String name, int qpn, int qkey) {
+        hca.engine.run(() -> hca.fabric.sm.registerService(name, port, qpn, qkey));
+    }
+
+    @Override
+    public void unregisterService(String name, int qpn) {
+        hca.engine.run(() -> hca.fabric.sm.unregisterService(name, port, qpn));
+    }
+
+    @Override
+    public List<ServiceRecord> services(String name) {
+        try {
+            return hca.engine.call(() -> hca.fabric.sm.services(name));
+        } catch (VerbsException e) {
+            return List.of();
         }
     }
 

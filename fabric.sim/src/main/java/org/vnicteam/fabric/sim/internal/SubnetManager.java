@@ -1,6 +1,8 @@
 package org.vnicteam.fabric.sim.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import org.vnicteam.api.verbs.AsyncEvent;
 import org.vnicteam.api.verbs.PathRecord;
 import org.vnicteam.api.verbs.PortState;
 import org.vnicteam.api.verbs.PortStateTrap;
+import org.vnicteam.api.verbs.ServiceRecord;
 
 /**
  * The subnet manager: sweeps the fabric, assigns LIDs (stable for the life of the fabric),
@@ -25,7 +28,11 @@ final class SubnetManager {
 
     private final SimFabric fabric;
     private final SwitchNode smNode;
+    private final List<Registration> services = new ArrayList<>();
     long sweeps;
+
+    private record Registration(String name, Port port, int qpn, int qkey) {
+    }
 
     SubnetManager(SimFabric fabric) {
         this.fabric = fabric;
@@ -170,6 +177,33 @@ final class SubnetManager {
             at = sw.ports[out];
         }
         return Optional.empty();
+    }
+
+    /** Engine thread. */
+    void registerService(String name, Port port, int qpn, int qkey) {
+        unregisterService(name, port, qpn);
+        services.add(new Registration(name, port, qpn, qkey));
+    }
+
+    /** Engine thread. */
+    void unregisterService(String name, Port port, int qpn) {
+        services.removeIf(r -> r.name.equals(name) && r.port == port && r.qpn == qpn);
+    }
+
+    /** Engine thread: a closed HCA's records go with it. */
+    void unregisterAll(CaNode ca) {
+        services.removeIf(r -> r.port.node == ca);
+    }
+
+    /** Engine thread. */
+    List<ServiceRecord> services(String name) {
+        List<ServiceRecord> out = new ArrayList<>();
+        for (Registration r : services) {
+            if (r.name.equals(name) && r.port.isActive()) {
+                out.add(new ServiceRecord(name, r.port.node.name, r.port.lid, r.qpn, r.qkey));
+            }
+        }
+        return out;
     }
 
     /** LID of a CA's first port when it is active. Engine thread. */

@@ -50,6 +50,22 @@ class UdAndPartitionTest {
     }
 
     @Test
+    void givenARegisteredService_thenOtherPortsFindItUntilItsHcaCloses() throws Exception {
+        fabric = new SimFabric("t", TopologySpec.defaultTwoSwitch(), 1);
+        try (Endpoint server = ud("server", QKEY)) {
+            Endpoint bridge = ud("bridgeA", QKEY);
+            bridge.hca.subnet(1).registerService("vnicteam.bridge", bridge.qp.number(), QKEY);
+            var records = server.hca.subnet(1).services("vnicteam.bridge");
+            assertEquals(1, records.size());
+            assertEquals("bridgeA", records.get(0).adapterName());
+            assertEquals(bridge.lid(), records.get(0).lid());
+            assertEquals(bridge.qp.number(), records.get(0).qpn());
+            bridge.close();
+            assertTrue(server.hca.subnet(1).services("vnicteam.bridge").isEmpty(), "unplugged: record gone");
+        }
+    }
+
+    @Test
     void givenAWrongQkey_whenADatagramArrives_thenItIsDroppedAndCounted() throws Exception {
         fabric = new SimFabric("t", TopologySpec.defaultTwoSwitch(), 1);
         try (Endpoint a = ud("server", QKEY); Endpoint b = ud("bridgeB", QKEY)) {

@@ -1,0 +1,69 @@
+package org.vnicteam.api.ethernet;
+
+import java.nio.ByteBuffer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One Ethernet port. Registered as an OSGi service with the property {@value #NAME} so that a
+ * bridge can bind its port by a target filter. Frames are complete Ethernet frames without the
+ * FCS: destination MAC first, an 802.1Q tag kept in the frame where there is one.
+ */
+@ProviderType
+public interface EthernetPort {
+
+    /** Service property: the port's unique name, e.g. {@code "bridgeA-eth"} or {@code "veth-a"}. */
+    String NAME = "ethernet.port.name";
+
+    /** Untagged frame limits (without FCS); a tag adds 4 bytes. */
+    int MIN_FRAME = 60;
+    int MAX_FRAME = 1514;
+    int VLAN_TAG = 4;
+
+    String name();
+
+    /**
+     * Puts a frame on the wire. Returns false, and counts the frame as dropped, when the carrier
+     * is down or the frame is malformed (shorter than 14 bytes or longer than the port's MTU).
+     * The bytes are copied before the call returns.
+     */
+    boolean send(ByteBuffer frame, int offset, int length);
+
+    /**
+     * The receiver of frames arriving from the wire; {@code null} detaches it. One receiver per
+     * port: the bridge that owns the port.
+     */
+    void setReceiver(FrameReceiver receiver);
+
+    /** Whether the link has carrier now. */
+    boolean carrier();
+
+    /** Told on every carrier change, on the thread that noticed it, before any later frame. */
+    void addCarrierListener(CarrierListener listener);
+
+    void removeCarrierListener(CarrierListener listener);
+
+    /** Largest frame (without FCS) this port carries, tag included. */
+    int maxFrameSize();
+
+    /** The port's own MAC address (6 bytes); frames a bridge sends carry the team MAC instead. */
+    byte[] macAddress();
+
+    /** Counters of this port. */
+    PortCounters counters();
+
+    /**
+     * A snapshot of port counters.
+     *
+     * @param txFrames frames put on the wire
+     * @param txBytes their bytes
+     * @param rxFrames frames received and handed to the receiver
+     * @param rxBytes their bytes
+     * @param txDropped frames not sent (no carrier, malformed, too long)
+     * @param rxDropped frames received while no receiver was attached, or malformed
+     * @param carrierChanges carrier transitions seen
+     */
+    record PortCounters(long txFrames, long txBytes, long rxFrames, long rxBytes, long txDropped, long rxDropped,
+            long carrierChanges) {
+    }
+}
