@@ -101,4 +101,32 @@ class CrcTest {
         assertEquals(0x11223344, Crc.getIcrc(b, 0));
         assertEquals(0xAABB, Crc.getVcrc(b, 4));
     }
+
+    @Test
+    void givenAnyLengthAndOffset_whenVcrcIsSliced_thenItEqualsTheBitwiseDefinition() {
+        java.util.Random r = new java.util.Random(11);
+        byte[] data = new byte[300];
+        r.nextBytes(data);
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(data);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(data.length).put(data).clear();
+        for (int off = 0; off < 9; off++) {
+            for (int len = 0; len + off <= 120; len++) {
+                int expected = bitwiseVcrc(data, off, len);
+                org.junit.jupiter.api.Assertions.assertEquals(expected, Crc.vcrc(heap, off, len), off + "+" + len);
+                org.junit.jupiter.api.Assertions.assertEquals(expected, Crc.vcrc(direct, off, len), off + "+" + len);
+            }
+        }
+    }
+
+    /** CRC-16, polynomial 0x100B reflected (0xD008), init 0xFFFF, inverted: one bit at a time. */
+    private static int bitwiseVcrc(byte[] d, int off, int len) {
+        int c = 0xFFFF;
+        for (int i = off; i < off + len; i++) {
+            c ^= d[i] & 0xFF;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? c >>> 1 ^ 0xD008 : c >>> 1;
+            }
+        }
+        return ~c & 0xFFFF;
+    }
 }

@@ -183,7 +183,7 @@ final class Engine implements Runnable {
         for (L l : listeners) {
             try {
                 call.accept(l);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 LOG.log(Level.WARNING, "listener failed", e);
             }
         }
@@ -196,12 +196,19 @@ final class Engine implements Runnable {
         int idle = 0;
         while (running) {
             now = System.nanoTime();
-            boolean worked = runTasks();
-            worked |= transmitReady();
-            worked |= deliverDelayed();
-            worked |= fireTimers();
-            worked |= flushAcks();
-            worked |= notifyCqs();
+            boolean worked;
+            try {
+                worked = runTasks();
+                worked |= transmitReady();
+                worked |= deliverDelayed();
+                worked |= fireTimers();
+                worked |= flushAcks();
+                worked |= notifyCqs();
+            } catch (RuntimeException | AssertionError e) {
+                // A fault in one packet or callback must not stop the whole fabric.
+                LOG.log(Level.SEVERE, "fabric engine caught an unexpected failure; carrying on", e);
+                worked = true;
+            }
             if (worked) {
                 idle = 0;
             } else if (++idle < SPINS_BEFORE_PARK) {

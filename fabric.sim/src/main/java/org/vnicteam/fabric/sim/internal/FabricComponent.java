@@ -2,7 +2,12 @@ package org.vnicteam.fabric.sim.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,9 +26,13 @@ import org.vnicteam.api.verbs.VerbsException;
  * The simulated fabric as a service: topology from Config Admin (PID {@value #PID}), the
  * default two-switch fabric when there is no configuration. A configuration change rebuilds
  * the fabric: consumers see the services go and come back, as after a fabric restart.
+ *
+ * <p>The component registers its services itself, after the topology was accepted: declared
+ * services would be registered by SCR before activation and stay registered when a bad
+ * topology makes activation fail, so consumers would bind a fabric that does not exist.
  */
 @Component(configurationPid = FabricComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = { HcaProvider.class, FabricControl.class })
+        service = {}, immediate = true)
 @Designate(ocd = FabricComponent.Config.class)
 public final class FabricComponent implements HcaProvider, FabricControl {
 
@@ -51,15 +60,29 @@ public final class FabricComponent implements HcaProvider, FabricControl {
     }
 
     private final SimFabric fabric;
+    private final ServiceRegistration<?> registration;
 
     @Activate
-    public FabricComponent(Config config) {
+    public FabricComponent(Config config, BundleContext context, Map<String, Object> properties) {
         fabric = new SimFabric(config.name(), TopologySpec.parse(config.nodes(), config.links(), config.partitions()),
                 config.seed());
+        Hashtable<String, Object> serviceProperties = new Hashtable<>();
+        properties.forEach((k, v) -> {
+            if (!k.startsWith(".") && !k.equals("component.id") && !k.equals("component.name")) {
+                serviceProperties.put(k, v);
+            }
+        });
+        registration = context.registerService(
+                new String[] { HcaProvider.class.getName(), FabricControl.class.getName() }, this, serviceProperties);
     }
 
     @Deactivate
     void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and the framework unregistered it first
+        }
         fabric.close();
     }
 

@@ -99,7 +99,7 @@ final class SimCq implements CompletionQueue {
         if (l != null && !closed) {
             try {
                 l.completionsAvailable(this);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 java.util.logging.Logger.getLogger(SimCq.class.getName()).log(java.util.logging.Level.WARNING,
                         "completion listener failed", e);
             }
