@@ -26,6 +26,8 @@ import org.ops4j.pax.exam.Option;
  * <li>{@code bundle.scr}, {@code bundle.scr.component}, {@code bundle.scr.promise},
  * {@code bundle.scr.function}: Felix SCR and the OSGi bundles it imports;</li>
  * <li>{@code bundle.configadmin}: Felix Config Admin;</li>
+ * <li>{@code bundle.jna}, {@code bundle.pcap4j}: JNA and the pcap4j wrapper {@code org.vnicteam.lib.pcap4j},
+ * which fabric.sim imports (its simulated Ethernet hosts build and parse frames with pcap4j);</li>
  * <li>{@code bundle.api}: {@code org.vnicteam.api};</li>
  * <li>{@code bundle.module}: the bundle jar of the module under test.</li>
  * </ul>
@@ -40,7 +42,7 @@ public final class FrameworkOptions {
     /** Bundle path properties every framework test gets, in install order. */
     public static final String[] FRAMEWORK_BUNDLES = {
         "bundle.scr.function", "bundle.scr.promise", "bundle.scr.component", "bundle.scr",
-        "bundle.configadmin", "bundle.api", "bundle.module"
+        "bundle.configadmin", "bundle.jna", "bundle.pcap4j", "bundle.api", "bundle.module"
     };
 
     private FrameworkOptions() {
