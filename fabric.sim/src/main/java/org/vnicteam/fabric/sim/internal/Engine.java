@@ -26,7 +26,6 @@ final class Engine implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     private static final int SPINS_BEFORE_PARK = 2000;
-    private static final long MAX_PARK_NANOS = 1_000_000L;
 
     final PacketPool pool = new PacketPool();
     final CRC32 crc = new CRC32();
@@ -323,9 +322,13 @@ final class Engine implements Runnable {
             for (Link.Direction d : delayed) {
                 deadline = Math.min(deadline, d.headDue());
             }
-            long wait = Math.min(MAX_PARK_NANOS, deadline - System.nanoTime());
-            if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
+            if (deadline == Long.MAX_VALUE) {
+                LockSupport.park(this); // nothing timed: sleep until a poster wakes us
+            } else {
+                long wait = deadline - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
             }
         } finally {
             sleeping = false;

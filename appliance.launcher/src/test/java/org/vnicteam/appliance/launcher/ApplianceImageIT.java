@@ -1,0 +1,294 @@
+package org.vnicteam.appliance.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The built image, target/vnicteam.jar, run as a child process the way a user runs it: scripts of
+ * console commands (exit codes, output, the failing line) and the Web Console behind its generated
+ * password. Each run gets its own home under target/it/ and its own HTTP port; every wait is
+ * bounded and every child JVM is killed in the end.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ApplianceImageIT {
+
+    private static final long WAIT_SECONDS = 10;
+
+    @Test
+    void givenFabricScript_whenRunWithScript_thenExitsZeroAndPrintsEachResult() throws Exception {
+        Path home = newHome("script-ok");
+        Path script = write(home.resolve("tour.gogo"), """
+                # the fabric before and after cutting an inter-switch link
+                fabric:status
+                fabric:cut isl1
+                fabric:status
+                """);
+
+        Result r = run(home, "--script", script.toString());
+
+        assertEquals(0, r.exit, r.toString());
+        List<String> commands = r.commands();
+        assertEquals(List.of("fabric:status", "fabric:cut isl1", "fabric:status"), commands, r.toString());
+        String before = r.outputOf(0);
+        String cut = r.outputOf(1);
+        String after = r.outputOf(2);
+        assertTrue(before.startsWith("fabric: 5 nodes (3 CAs, 2 switches), 5 links"), before);
+        assertTrue(linkRow(before, "isl1").matches("isl1\\s+sw1:1 <-> sw2:1\\s+up\\s.*"), before);
+        assertTrue(linkRow(cut, "isl1").matches("isl1\\s+sw1:1 <-> sw2:1\\s+DOWN\\s.*"), cut);
+        assertTrue(linkRow(after, "isl1").matches("isl1\\s+sw1:1 <-> sw2:1\\s+DOWN\\s.*"), after);
+        assertTrue(linkRow(after, "isl2").matches("isl2\\s+sw1:2 <-> sw2:2\\s+up\\s.*"), after);
+        for (String section : new String[] { "NODE", "LINK", "COUNTERS" }) {
+            assertTrue(after.lines().anyMatch(l -> l.startsWith(section + " ")), section + " table in " + after);
+        }
+        // the launcher's own complaints (a bundle that did not start, configuration not applied, ...)
+        assertTrue(r.err.lines().noneMatch(l -> l.startsWith("vnicteam:")), r.toString());
+    }
+
+    @Test
+    void givenScriptWithAFailingLine_whenRun_thenExitsNonZeroEchoingTheLineAndStops() throws Exception {
+        Path home = newHome("script-fails");
+        Path script = write(home.resolve("bad.gogo"), """
+                fabric:status
+
+                fabric:cut no-such-link
+                fabric:restore isl1
+                """);
+
+        Result r = run(home, "--script", script.toString());
+
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.contains("vnicteam: script failed at bad.gogo:3: fabric:cut no-such-link"), r.toString());
+        assertTrue(r.err.contains("unknown link 'no-such-link'; links: server-sw1, isl1, isl2, bridgeA-sw2, bridgeB-sw2"),
+                r.toString());
+        assertEquals(List.of("fabric:status", "fabric:cut no-such-link"), r.commands(), "stops at the failing line");
+    }
+
+    @Test
+    void givenBadArguments_whenCommandsRun_thenEachMessageSaysWhatIsAllowed() throws Exception {
+        Path home = newHome("script-bad-args");
+        // Gogo's try/catch keeps the script going past the expected failures; the last line fails it
+        Path script = write(home.resolve("args.gogo"), """
+                try { fabric:impair isl2 lots 0 } { echo "failed:" ($exception message) }
+                try { fabric:impair isl2 0 1.5 } { echo "failed:" ($exception message) }
+                try { fabric:capture sw9 1 x.pcap } { echo "failed:" ($exception message) }
+                try { fabric:capture bridgeA 2 x.pcap } { echo "failed:" ($exception message) }
+                try { fabric:stopcapture server 1 } { echo "failed:" ($exception message) }
+                fabric:nosuch
+                """);
+
+        Result r = run(home, "--script", script.toString());
+
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.out.contains("failed: LOSS 'lots' is not a number; 0 <= LOSS < 1"), r.toString());
+        assertTrue(r.out.contains("failed: BER 1.5 is out of range; 0 <= BER < 1"), r.toString());
+        assertTrue(r.out.contains("failed: unknown node 'sw9'; nodes: server, bridgeA, bridgeB, sw1, sw2"), r.toString());
+        assertTrue(r.out.contains("failed: PORT '2': bridgeA has port 1"), r.toString());
+        assertTrue(r.out.contains("failed: no capture at server:1; running: none"), r.toString());
+        assertTrue(r.err.contains("vnicteam: script failed at args.gogo:6: fabric:nosuch"), r.toString());
+        assertTrue(r.err.contains("command not found: fabric:nosuch"), r.toString());
+    }
+
+    @Test
+    void givenMissingScript_whenRun_thenUsageExitTwo() throws Exception {
+        Path home = newHome("no-script");
+        Result r = run(home, "--script", home.resolve("nothing.gogo").toString());
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("cannot read script"), r.toString());
+    }
+
+    @Test
+    void givenFreshHome_whenStarted_thenWebConsoleWantsTheGeneratedPasswordShownOnce() throws Exception {
+        Path home = newHome("webconsole");
+        int port = freePort();
+        String password;
+        Process p = start(home, port, "--daemon");
+        try {
+            String banner = awaitOutput(p, home, "Web Console: ");
+            Matcher m = Pattern.compile("Web Console: (http://127\\.0\\.0\\.1:" + port
+                    + "/system/console)\\s+user admin, password (\\S+)").matcher(banner);
+            assertTrue(m.find(), banner);
+            String console = m.group(1);
+            password = m.group(2);
+            assertTrue(password.length() >= 16, password);
+            assertFalse(password.equals("admin"), "not the Web Console's default");
+
+            assertEquals(200, awaitHttp(console + "/bundles", "admin:" + password), "the generated password");
+            assertEquals(401, get(console + "/bundles", null), "no credentials");
+            assertEquals(401, get(console + "/bundles", "admin:admin"), "the default password");
+            String hash = Files.readString(home.resolve("data/webconsole.password")).trim();
+            assertTrue(hash.startsWith("{sha-256}") && !hash.contains(password), hash);
+        } finally {
+            stop(p);
+        }
+
+        // second start of the same home: the same password, not printed again
+        Process again = start(home, port, "--daemon");
+        try {
+            String banner = awaitOutput(again, home, "Web Console: ");
+            assertFalse(banner.contains(password), banner);
+            assertTrue(banner.contains("password generated at the first start"), banner);
+            String console = "http://127.0.0.1:" + port + "/system/console";
+            assertEquals(200, awaitHttp(console + "/bundles", "admin:" + password));
+        } finally {
+            stop(again);
+        }
+    }
+
+    // --- helpers --------------------------------------------------------------------------------
+
+    private record Result(int exit, String out, String err) {
+
+        /** The commands the script runner echoed ("g! LINE"), in order. */
+        List<String> commands() {
+            return out.lines().filter(l -> l.startsWith("g! ")).map(l -> l.substring(3)).toList();
+        }
+
+        /** What the i-th command printed, up to the next echo. */
+        String outputOf(int i) {
+            List<String> lines = out.lines().toList();
+            int seen = -1;
+            StringBuilder sb = new StringBuilder();
+            for (String l : lines) {
+                if (l.startsWith("g! ")) {
+                    seen++;
+                    continue;
+                }
+                if (seen == i) {
+                    sb.append(l).append('\n');
+                }
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private static String linkRow(String output, String link) {
+        return output.lines().filter(l -> l.startsWith(link + " ")).findFirst().orElse("(no row for " + link + ")");
+    }
+
+    private static Path newHome(String name) throws IOException {
+        Path base = Path.of(System.getProperty("vnicteam.it.dir", "target/it"));
+        Path home = base.resolve(name + "-" + System.nanoTime());
+        Files.createDirectories(home.resolve("etc"));
+        return home;
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static Result run(Path home, String... args) throws Exception {
+        Process p = start(home, freePort(), args);
+        try {
+            assertTrue(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "the image ends within " + WAIT_SECONDS + " s");
+            return new Result(p.exitValue(), Files.readString(home.resolve("stdout.txt")),
+                    Files.readString(home.resolve("stderr.txt")));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** java -jar vnicteam.jar --home HOME ARGS, HTTP on PORT, output into HOME/stdout.txt and stderr.txt. */
+    private static Process start(Path home, int port, String... args) throws IOException {
+        Path image = Path.of(System.getProperty("vnicteam.image", "target/vnicteam.jar"));
+        assertTrue(Files.isRegularFile(image), "the image is built: " + image);
+        write(home.resolve("etc/framework.properties"), "org.osgi.service.http.port=" + port + "\n");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(image.toAbsolutePath().toString());
+        cmd.add("--home");
+        cmd.add(home.toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(home.resolve("stdout.txt").toFile())
+                .redirectError(home.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    private static String awaitOutput(Process p, Path home, String marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            String out = Files.readString(home.resolve("stdout.txt"));
+            if (out.contains(marker) && out.substring(out.indexOf(marker)).contains("\n")) {
+                return out;
+            }
+            assertTrue(p.isAlive(), "the image died: " + Files.readString(home.resolve("stderr.txt")));
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + marker + "' within " + WAIT_SECONDS + " s: "
+                + Files.readString(home.resolve("stdout.txt")) + Files.readString(home.resolve("stderr.txt")));
+    }
+
+    /**
+     * The first settled answer, polling (bounded) while HTTP does not listen yet and while the Web
+     * Console registers itself: it registers its servlet, then registers it again when Config Admin
+     * hands it its configuration, and answers 404 or 500 ("Servlet has been unregistered") between.
+     */
+    private static int awaitHttp(String url, String credentials) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                int status = get(url, credentials);
+                if (status != 404 && status != 500 && status != 503) {
+                    return status;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no answer from " + url + " within " + WAIT_SECONDS + " s", last);
+    }
+
+    private static int get(String url, String credentials) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
+        if (credentials != null) {
+            rq.header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return client.send(rq.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM: the shutdown hook stops the framework
+        if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the image did not stop within " + WAIT_SECONDS + " s of SIGTERM");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.vnicteam.appliance.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void givenArguments_whenParsed_thenOptionsOrUsageError() throws Exception {
+        Main.Options o = Main.Options.parse(new String[] { "--home", "h", "--script", "s.gogo" });
+        assertEquals("h", o.home());
+        assertEquals("s.gogo", o.script());
+        assertFalse(o.daemon());
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse(new String[] { "--script" }));
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse(new String[] { "--bogus" }));
+        assertThrows(Main.UsageException.class,
+                () -> Main.Options.parse(new String[] { "--script", "s", "--daemon" }));
+    }
+
+    @Test
+    void givenBundles_whenGrouped_thenConfigFirstShellLastWebApart() {
+        assertEquals(0, Main.startGroup("org.apache.felix.configadmin"));
+        assertEquals(0, Main.startGroup("org.apache.felix.fileinstall"));
+        assertEquals(4, Main.startGroup("org.apache.felix.gogo.jline"));
+        assertEquals(5, Main.startGroup("org.apache.felix.http.jetty12"));
+        assertEquals(3, Main.startGroup("org.vnicteam.bridge.core"), "a new bundle needs no launcher change");
+    }
+
+    @Test
+    void givenUserEtc_whenDefaultsComposed_thenSamePidReplacesTheImageDefault() throws Exception {
+        Path jar = tmp.resolve("image.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "etc/org.vnicteam.fabric.config", "name=\"image\"\n");
+            put(out, "etc/org.vnicteam.other.cfg", "a=1\n");
+            put(out, "etc/framework.properties", "x=1\n");
+        }
+        Path root = tmp.resolve("home");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/org.vnicteam.fabric.cfg"), "name=mine\n");
+        try (Home home = Home.open(root); JarFile image = new JarFile(jar.toFile())) {
+            home.composeDefaultConfiguration(image);
+            List<Path> defaults = Home.configFiles(home.imageConfigurations());
+            assertEquals(List.of(home.imageConfigurations().resolve("org.vnicteam.other.cfg")), defaults);
+            assertEquals(2, home.configFilesAtStart().size());
+            assertTrue(home.fileInstallDirs().endsWith(root.resolve("etc") + "," + root.resolve("deploy")));
+            assertThrows(IOException.class, () -> Home.open(root), "a second instance on the same home");
+        }
+    }
+
+    @Test
+    void givenNoPasswordConfigured_whenResolved_thenGeneratedOnceAndKeptAsHash() throws Exception {
+        Path root = tmp.resolve("pw");
+        try (Home home = Home.open(root)) {
+            Map<String, String> fw = new HashMap<>();
+            WebConsolePassword first = WebConsolePassword.resolve(home, fw);
+            String hash = fw.get(WebConsolePassword.PROPERTY);
+            assertTrue(hash.matches("\\{sha-256\\}[0-9a-f]{16}-1000-[A-Za-z0-9+/=]{44}"), hash);
+            assertTrue(first.describe().contains("password "));
+            Map<String, String> again = new HashMap<>();
+            WebConsolePassword second = WebConsolePassword.resolve(home, again);
+            assertEquals(hash, again.get(WebConsolePassword.PROPERTY));
+            assertTrue(second.describe().contains("generated at the first start"));
+            assertNotEquals(WebConsolePassword.hash("x"), WebConsolePassword.hash("x"), "salted");
+
+            Map<String, String> configured = new HashMap<>(Map.of(WebConsolePassword.PROPERTY, "secret"));
+            assertTrue(WebConsolePassword.resolve(home, configured).describe().contains("from felix.webconsole.password"));
+            assertEquals("secret", configured.get(WebConsolePassword.PROPERTY));
+        }
+    }
+
+    private static void put(JarOutputStream out, String name, String text) throws IOException {
+        out.putNextEntry(new JarEntry(name));
+        OutputStream o = out;
+        o.write(text.getBytes());
+        out.closeEntry();
+    }
+}
