@@ -5,7 +5,7 @@
 # Results and the method are recorded in docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-if [[ ! -f benchmarks/target/benchmarks.jar || -n "$(find api fabric.sim benchmarks -name '*.java' -newer benchmarks/target/benchmarks.jar -print -quit)" ]]; then
+if [[ ! -f benchmarks/target/benchmarks.jar || -n "$(find api fabric.sim host.vnic host.driver benchmarks -name '*.java' -newer benchmarks/target/benchmarks.jar -print -quit)" ]]; then
     mvn -B -q -DskipTests -pl benchmarks -am package
 fi
 exec java -jar benchmarks/target/benchmarks.jar "$@"

@@ -49,6 +49,8 @@ final class SimQp implements QueuePair {
     boolean ackListed;
 
     private volatile QpState state = QpState.INIT;
+    /** Engine thread: the error flush has run (state may say ERROR a moment before it does). */
+    private boolean errorEntered;
 
     // ---- send queue: slots [sqHead, sqTail) belong to the HCA -------------------------------
     private final SendWqe[] sq;
@@ -187,11 +189,23 @@ final class SimQp implements QueuePair {
 
     @Override
     public void moveToError() {
-        engine.run(() -> {
-            if (state != QpState.ERROR) {
+        if (engine.onEngineThread()) {
+            if (!errorEntered) {
                 enterError(null, WcStatus.WORK_REQUEST_FLUSHED, "moved to error by its consumer");
             }
-        });
+            return;
+        }
+        // Takes effect at once without waiting for the engine (a caller may hold locks the
+        // engine's callbacks need): the engine reads the state before every packet it sends or
+        // accepts, and the flush with its completions follows on the engine thread.
+        if (state != QpState.RESET) {
+            state = QpState.ERROR;
+            engine.execute(() -> {
+                if (!errorEntered && state == QpState.ERROR) {
+                    enterError(null, WcStatus.WORK_REQUEST_FLUSHED, "moved to error by its consumer");
+                }
+            });
+        }
     }
 
     @Override
@@ -650,6 +664,7 @@ final class SimQp implements QueuePair {
      * outstanding request with WORK_REQUEST_FLUSHED, and consumers get a QP_ERROR event.
      */
     private void enterError(SendWqe failed, WcStatus status, String cause) {
+        errorEntered = true;
         state = QpState.ERROR;
         timerDeadline = Long.MAX_VALUE;
         rnrWaiting = false;

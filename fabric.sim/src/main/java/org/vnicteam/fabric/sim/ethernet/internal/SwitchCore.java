@@ -172,10 +172,10 @@ public final class SwitchCore {
     public void ingress(int in, byte[] f, int len, long now) {
         Port p = ports[in];
         framesSwitched++;
-        if (!p.up) {
-            p.droppedLinkDown++;
-            return;
-        }
+        // No link check here: the port refused frames once its link was down, so a frame in the
+        // queue was received before the cut. Dropping it now would lose a frame its sender counts
+        // as on the wire. It is not learned from, though: the port's entries were flushed.
+        boolean learn = p.up;
         if (len < HEADER) {
             p.droppedMalformed++;
             return;
@@ -215,7 +215,7 @@ public final class SwitchCore {
         p.rxFrames++;
         p.rxBytes += len;
 
-        if (!fdb.learn(vid, mac48(f, 6), in, now)) {
+        if (learn && !fdb.learn(vid, mac48(f, 6), in, now)) {
             fdbFull++;
         }
         cur = f;
