@@ -26,9 +26,10 @@ import java.util.stream.Stream;
  *           default of the same PID. Watched by FileInstall when it exists at start.
  * deploy/   watched by FileInstall: bundles (.jar) and configurations (.cfg, .config), hot.
  * data/     state: cache/ (framework storage, cleaned at every start), etc-image/ (the image's
- *           default configurations FileInstall applies, rewritten at every start), gosh/ (the
- *           image's console profile), webconsole.password (hash of the generated Web Console
- *           password), .lock
+ *           default configurations FileInstall applies, rewritten at every start), bridges/ (the
+ *           image's bridge device bundles, rewritten at every start and installed from there),
+ *           gosh/ (the image's console profile), webconsole.password (hash of the generated Web
+ *           Console password), .lock
  * </pre>
  */
 final class Home implements AutoCloseable {
@@ -123,6 +124,45 @@ final class Home implements AutoCloseable {
                 Files.copy(in, dir.resolve(name));
             }
         }
+    }
+
+    /** The bridges' device bundles of the image, as files (bridge:plug and install take them from here). */
+    Path bridges() {
+        return data().resolve("bridges");
+    }
+
+    /**
+     * Writes the image's bridge device bundles (bridges/*.jar in the jar) to data/bridges/, replacing
+     * what an earlier start left there.
+     *
+     * @return the files, in name order
+     */
+    List<Path> writeBridges(JarFile image) throws IOException {
+        Path dir = bridges();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".jar")).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        List<JarEntry> entries = image.stream()
+                .filter(e -> e.getName().startsWith("bridges/") && e.getName().endsWith(".jar")
+                        && e.getName().indexOf('/', "bridges/".length()) < 0)
+                .sorted(Comparator.comparing(JarEntry::getName)).toList();
+        List<Path> files = new ArrayList<>();
+        if (entries.isEmpty()) {
+            return files;
+        }
+        Files.createDirectories(dir);
+        for (JarEntry e : entries) {
+            Path file = dir.resolve(e.getName().substring("bridges/".length()));
+            try (InputStream in = image.getInputStream(e)) {
+                Files.copy(in, file);
+            }
+            files.add(file);
+        }
+        return files;
     }
 
     /**

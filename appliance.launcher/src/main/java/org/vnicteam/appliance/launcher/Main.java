@@ -137,7 +137,7 @@ public final class Main {
             framework.init();
             trace("framework initialised");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(framework), "vnicteam-shutdown"));
-            List<Bundle> bundles = install(framework.getBundleContext(), image);
+            List<Bundle> bundles = install(framework.getBundleContext(), image, home);
             trace(bundles.size() + " bundles installed");
             framework.start();
             // one resolve pass for all bundles (cheaper than one per start); what cannot resolve is
@@ -326,8 +326,13 @@ public final class Main {
         return factory.newFramework(properties);
     }
 
-    /** Installs every bundles/*.jar of the image, in name order. */
-    private static List<Bundle> install(BundleContext context, JarFile image) throws IOException, BundleException {
+    /**
+     * Installs every bundles/*.jar of the image, in name order, then the bridges' device bundles
+     * (bridges/*.jar) from the files {@link Home#writeBridges} wrote: their location is that file, so
+     * that {@code install} (or {@code bridge:plug}) can bring one back after an {@code uninstall}.
+     */
+    private static List<Bundle> install(BundleContext context, JarFile image, Home home)
+            throws IOException, BundleException {
         List<JarEntry> entries = image.stream()
                 .filter(e -> e.getName().startsWith("bundles/") && e.getName().endsWith(".jar"))
                 .sorted(Comparator.comparing(JarEntry::getName)).toList();
@@ -338,6 +343,11 @@ public final class Main {
         for (JarEntry e : entries) {
             try (InputStream in = image.getInputStream(e)) {
                 bundles.add(context.installBundle("vnicteam:" + e.getName(), in));
+            }
+        }
+        for (Path device : home.writeBridges(image)) {
+            try (InputStream in = Files.newInputStream(device)) {
+                bundles.add(context.installBundle(device.toUri().toString(), in));
             }
         }
         return bundles;

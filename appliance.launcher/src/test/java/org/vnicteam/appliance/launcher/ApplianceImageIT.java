@@ -66,6 +66,84 @@ class ApplianceImageIT {
     }
 
     @Test
+    void givenTheEmbeddedDefault_whenBridgeAndEthernetCommandsRun_thenBothBridgesPlugAndUnplugAndClientsPing()
+            throws Exception {
+        Path home = newHome("bridges");
+        Path script = write(home.resolve("bridges.gogo"), """
+                # both bridges plugged in by their device bundles; the FIG. 5 segment
+                bridge:status
+                # cut bridge A's Ethernet link: its carrier drops; restore it
+                ethernet:cut bridgeA-eth
+                bridge:status bridgeA
+                ethernet:restore bridgeA-eth
+                bridge:status bridgeA
+                # same VLAN answers; the other VLAN (another subnet) does not
+                ethernet:ping client1 198.18.1.12
+                try { ethernet:ping client1 198.18.2.13 1 } { echo "failed:" ($exception message) }
+                # unplug bridge A (its device bundle stops) and plug it back
+                bridge:unplug bridgeA
+                lb -s device
+                bridge:status
+                bridge:plug bridgeA
+                lb -s device
+                bridge:status
+                """);
+
+        Result r = run(home, "--script", script.toString());
+
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(List.of("bridge:status", "ethernet:cut bridgeA-eth", "bridge:status bridgeA",
+                "ethernet:restore bridgeA-eth", "bridge:status bridgeA", "ethernet:ping client1 198.18.1.12",
+                "try { ethernet:ping client1 198.18.2.13 1 } { echo \"failed:\" ($exception message) }",
+                "bridge:unplug bridgeA", "lb -s device", "bridge:status", "bridge:plug bridgeA", "lb -s device",
+                "bridge:status"), r.commands(), r.toString());
+        String first = r.outputOf(0);
+        assertTrue(first.startsWith("bridges: 2, 2 plugged, 0 unplugged"), first);
+        assertTrue(row(first, "bridgeA").matches("bridgeA\\s+plugged\\s+up\\s+\\d+\\s+02:00:00:00:0a:01\\s.*\\d+ ACTIVE"), first);
+        assertTrue(row(first, "bridgeB").matches("bridgeB\\s+plugged\\s+up\\s+\\d+\\s+02:00:00:00:0b:01\\s.*\\d+ ACTIVE"), first);
+
+        assertTrue(row(r.outputOf(1), "p1").matches("p1\\s+trunk\\s+1,2\\s+DOWN\\s+bridgeA-eth \\(bridge\\).*"), r.outputOf(1));
+        assertTrue(r.outputOf(2).startsWith("bridge bridgeA: plugged, carrier DOWN,"), r.outputOf(2));
+        assertTrue(row(r.outputOf(3), "p1").matches("p1\\s+trunk\\s+1,2\\s+up\\s+bridgeA-eth \\(bridge\\).*"), r.outputOf(3));
+        assertTrue(r.outputOf(4).startsWith("bridge bridgeA: plugged, carrier up,"), r.outputOf(4));
+        assertTrue(r.outputOf(4).contains("2 carrier changes"), r.outputOf(4));
+
+        assertTrue(r.outputOf(5).startsWith("ping 198.18.1.12: 3 sent, 3 received, 0 lost; rtt"), r.outputOf(5));
+        assertTrue(r.outputOf(6).startsWith("failed: ping 198.18.2.13 from client1: 1 sent, 0 received; 198.18.2.13 "
+                + "(client3 on VLAN 2) is outside client1's subnet 198.18.1.0/24 on VLAN 1"), r.outputOf(6));
+
+        assertTrue(r.outputOf(7).startsWith("bridge bridgeA: unplugged\n"), r.outputOf(7));
+        assertTrue(deviceLine(r.outputOf(8), "bridgeA").contains("|Resolved "), r.outputOf(8));
+        assertTrue(deviceLine(r.outputOf(8), "bridgeB").contains("|Active "), r.outputOf(8));
+        String gone = r.outputOf(9);
+        assertTrue(gone.startsWith("bridges: 2, 1 plugged, 1 unplugged"), gone);
+        assertTrue(row(gone, "bridgeA").matches("bridgeA\\s+unplugged\\s+-.*\\d+ RESOLVED"), gone);
+        assertTrue(row(gone, "bridgeB").matches("bridgeB\\s+plugged\\s+up\\s.*"), gone);
+
+        assertTrue(r.outputOf(10).startsWith("bridge bridgeA: plugged, carrier up,"), r.outputOf(10));
+        assertTrue(deviceLine(r.outputOf(11), "bridgeA").contains("|Active "), r.outputOf(11));
+        String back = r.outputOf(12);
+        assertTrue(back.startsWith("bridges: 2, 2 plugged, 0 unplugged"), back);
+        assertTrue(row(back, "bridgeA").matches("bridgeA\\s+plugged\\s+up\\s.*\\d+ ACTIVE"), back);
+
+        // the device bundles are files in the home, to install again after an uninstall
+        assertTrue(Files.isRegularFile(home.resolve("data/bridges/org.vnicteam.bridge.device.bridgeA.jar")));
+        assertTrue(Files.isRegularFile(home.resolve("data/bridges/org.vnicteam.bridge.device.bridgeB.jar")));
+        assertTrue(r.err.lines().noneMatch(l -> l.startsWith("vnicteam:")), r.toString());
+    }
+
+    /** The row of a table that starts with {@code first} (and a blank), or "". */
+    private static String row(String output, String first) {
+        return output.lines().filter(l -> l.startsWith(first + " ")).findFirst().orElse("");
+    }
+
+    /** The line of {@code lb -s} for a bridge's device bundle. */
+    private static String deviceLine(String output, String bridge) {
+        return output.lines().filter(l -> l.contains("|org.vnicteam.bridge.device." + bridge + " ")).findFirst()
+                .orElse("(no device bundle of " + bridge + " in lb)");
+    }
+
+    @Test
     void givenScriptWithAFailingLine_whenRun_thenExitsNonZeroEchoingTheLineAndStops() throws Exception {
         Path home = newHome("script-fails");
         Path script = write(home.resolve("bad.gogo"), """
@@ -94,6 +172,9 @@ class ApplianceImageIT {
                 try { fabric:capture sw9 1 x.pcap } { echo "failed:" ($exception message) }
                 try { fabric:capture bridgeA 2 x.pcap } { echo "failed:" ($exception message) }
                 try { fabric:stopcapture server 1 } { echo "failed:" ($exception message) }
+                try { bridge:unplug bridgeC } { echo "failed:" ($exception message) }
+                try { ethernet:cut p9 } { echo "failed:" ($exception message) }
+                try { ethernet:ping client1 198.18.1 } { echo "failed:" ($exception message) }
                 fabric:nosuch
                 """);
 
@@ -105,7 +186,12 @@ class ApplianceImageIT {
         assertTrue(r.out.contains("failed: unknown node 'sw9'; nodes: server, bridgeA, bridgeB, sw1, sw2"), r.toString());
         assertTrue(r.out.contains("failed: PORT '2': bridgeA has port 1"), r.toString());
         assertTrue(r.out.contains("failed: no capture at server:1; running: none"), r.toString());
-        assertTrue(r.err.contains("vnicteam: script failed at args.gogo:6: fabric:nosuch"), r.toString());
+        assertTrue(r.out.contains("failed: unknown bridge 'bridgeC'; bridges: bridgeA (plugged), bridgeB (plugged)"),
+                r.toString());
+        assertTrue(r.out.contains("failed: unknown port 'p9'; ports: p1 (bridgeA-eth), p2 (bridgeB-eth), p3 (client1), "
+                + "p4 (client2), p5 (client3), p6 (client4)"), r.toString());
+        assertTrue(r.out.contains("failed: IP '198.18.1' is not an IPv4 address A.B.C.D"), r.toString());
+        assertTrue(r.err.contains("vnicteam: script failed at args.gogo:9: fabric:nosuch"), r.toString());
         assertTrue(r.err.contains("command not found: fabric:nosuch"), r.toString());
     }
 

@@ -68,6 +68,30 @@ class LauncherTest {
     }
 
     @Test
+    void givenBridgesInTheImage_whenWritten_thenTheyReplaceWhatAnEarlierStartLeftInDataBridges() throws Exception {
+        Path jar = tmp.resolve("image-bridges.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "bundles/api.jar", "x");
+            put(out, "bridges/org.vnicteam.bridge.device.bridgeB.jar", "B");
+            put(out, "bridges/org.vnicteam.bridge.device.bridgeA.jar", "A");
+            put(out, "bridges/notes.txt", "n");
+        }
+        Path root = tmp.resolve("home-bridges");
+        Files.createDirectories(root.resolve("data/bridges"));
+        Files.writeString(root.resolve("data/bridges/org.vnicteam.bridge.device.old.jar"), "old");
+        try (Home home = Home.open(root); JarFile image = new JarFile(jar.toFile())) {
+            List<Path> written = home.writeBridges(image);
+            Path dir = root.resolve("data/bridges");
+            assertEquals(List.of(dir.resolve("org.vnicteam.bridge.device.bridgeA.jar"),
+                    dir.resolve("org.vnicteam.bridge.device.bridgeB.jar")), written);
+            assertEquals("A", Files.readString(written.get(0)));
+            assertFalse(Files.exists(dir.resolve("org.vnicteam.bridge.device.old.jar")));
+            assertEquals(written, home.writeBridges(image), "written again at the next start");
+            assertEquals("B", Files.readString(written.get(1)));
+        }
+    }
+
+    @Test
     void givenNoPasswordConfigured_whenResolved_thenGeneratedOnceAndKeptAsHash() throws Exception {
         Path root = tmp.resolve("pw");
         try (Home home = Home.open(root)) {

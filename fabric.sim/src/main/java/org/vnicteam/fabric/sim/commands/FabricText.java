@@ -137,8 +137,8 @@ final class FabricText {
         return (p >= 1e-4 ? d.toPlainString() : d.toString()).toLowerCase(Locale.ROOT);
     }
 
-    /** Left-aligned columns two spaces apart, a header row first. */
-    private static final class Table {
+    /** Left-aligned columns two spaces apart, a header row first (also used by {@link EthernetText}). */
+    static final class Table {
         private final List<String[]> rows = new ArrayList<>();
 
         Table(String... header) {
