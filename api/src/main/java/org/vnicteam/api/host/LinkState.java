@@ -1,0 +1,21 @@
+package org.vnicteam.api.host;
+
+/**
+ * A member's link as the team sees it, with Linux bonding's hysteresis: a change is committed
+ * only after the configured delay, and a change back inside the delay cancels it.
+ */
+public enum LinkState {
+    /** Usable. */
+    UP,
+    /** Watchers report down; still counted up until the down delay passes. */
+    FAIL,
+    /** Not usable. */
+    DOWN,
+    /** Watchers report up again; still counted down until the up delay passes. */
+    BACK;
+
+    /** Whether the runner may choose a member in this state. */
+    public boolean usable() {
+        return this == UP || this == FAIL;
+    }
+}

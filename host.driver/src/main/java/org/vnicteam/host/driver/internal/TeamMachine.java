@@ -1,0 +1,247 @@
+package org.vnicteam.host.driver.internal;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.vnicteam.api.host.FailbackPolicy;
+import org.vnicteam.api.host.LinkState;
+import org.vnicteam.api.host.VnicEvent.Watcher;
+
+/**
+ * The team's state, without threads or clocks of its own: members with their link watchers and
+ * Linux-bonding hysteresis, and the active member the {@link Runner} picks. Watchers report;
+ * this machine inspects, then commits in one place ({@link #run}); the caller (the team
+ * component) performs the action the outcome asks for. Time is passed in, so tests drive it with
+ * a virtual clock.
+ *
+ * <pre>
+ * watchers all up, link DOWN → BACK (up delay) → UP       watchers down, link UP → FAIL (down delay) → DOWN
+ *                   BACK → DOWN when a watcher drops                     FAIL → UP when they are all up again
+ * </pre>
+ * A delay of 0 commits at once. Not thread-safe: the team component serialises access.
+ */
+final class TeamMachine {
+
+    /**
+     * Team settings the machine needs.
+     *
+     * @param failback fail-back policy
+     * @param primary primary member name, "" for the highest priority
+     * @param upDelayNanos up delay
+     * @param downDelayNanos down delay
+     */
+    record Settings(FailbackPolicy failback, String primary, long upDelayNanos, long downDelayNanos) {
+    }
+
+    /** A state change to log (once). */
+    record Change(String kind, String member, String text) {
+    }
+
+    /**
+     * What one input did.
+     *
+     * @param previous active member before, or null
+     * @param active active member now, or null
+     * @param cause why the active member changed (the input that triggered it and the runner's reason)
+     * @param planned the previous member is still usable (fail-back): nothing to replay
+     * @param changes the state changes, in order
+     * @param nextDeadline when {@link #tick} is due next (a delay ends), or Long.MAX_VALUE
+     */
+    record Outcome(String previous, String active, String cause, boolean planned, List<Change> changes,
+            long nextDeadline) {
+        boolean activeChanged() {
+            return previous == null ? active != null : !previous.equals(active);
+        }
+    }
+
+    static final class Member {
+        final String name;
+        int priority;
+        boolean sticky;
+        final long joinOrder;
+        final EnumMap<Watcher, Boolean> watchers = new EnumMap<>(Watcher.class);
+        LinkState link = LinkState.DOWN;
+        long delayEnds;
+        String lastCause = "joined";
+
+        Member(String name, int priority, boolean sticky, long joinOrder) {
+            this.name = name;
+            this.priority = priority;
+            this.sticky = sticky;
+            this.joinOrder = joinOrder;
+            for (Watcher w : Watcher.values()) {
+                watchers.put(w, false);
+            }
+        }
+
+        boolean rawUp() {
+            return !watchers.containsValue(false);
+        }
+
+        Runner.Candidate candidate() {
+            return new Runner.Candidate(name, priority, sticky, joinOrder, link);
+        }
+    }
+
+    private Settings settings;
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private String active;
+    private long joins;
+    private final List<Change> changes = new ArrayList<>();
+
+    TeamMachine(Settings settings) {
+        this.settings = settings;
+    }
+
+    String active() {
+        return active;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Member member(String name) {
+        return members.get(name);
+    }
+
+    List<Member> members() {
+        return List.copyOf(members.values());
+    }
+
+    // ---- inputs ---------------------------------------------------------------------------------
+
+    /** A member joins, every watcher down until it reports (a VNIC reports its state on attach). */
+    Outcome add(String name, int priority, boolean sticky, long now) {
+        if (members.containsKey(name)) {
+            throw new IllegalArgumentException("member " + name + " is already in the team");
+        }
+        members.put(name, new Member(name, priority, sticky, joins++));
+        changes.add(new Change("MEMBER_ADDED", name, name + " joined (priority " + priority
+                + (sticky ? ", sticky" : "") + ")"));
+        return run(now, name + " joined");
+    }
+
+    /** A member leaves (its VNIC went away). */
+    Outcome remove(String name, long now) {
+        Member m = members.remove(name);
+        if (m == null) {
+            return run(now, "nothing");
+        }
+        changes.add(new Change("MEMBER_REMOVED", name, name + " left the team"));
+        return run(now, name + " left the team");
+    }
+
+    /** A link watcher of a member reports. */
+    Outcome report(String name, Watcher watcher, boolean up, String cause, long now) {
+        Member m = members.get(name);
+        if (m == null) {
+            return run(now, "nothing");
+        }
+        Boolean was = m.watchers.put(watcher, up);
+        String trigger = name + " " + watcher + " " + (up ? "up" : "down") + " (" + cause + ")";
+        if (was != null && was == up) {
+            return run(now, trigger);
+        }
+        m.lastCause = watcher + " " + (up ? "up" : "down") + ": " + cause;
+        inspect(m, now, trigger);
+        return run(now, trigger);
+    }
+
+    /** Time passed: delays that ended are committed. */
+    Outcome tick(long now) {
+        for (Member m : members.values()) {
+            if ((m.link == LinkState.FAIL || m.link == LinkState.BACK) && now >= m.delayEnds) {
+                commit(m, m.link == LinkState.FAIL ? LinkState.DOWN : LinkState.UP,
+                        (m.link == LinkState.FAIL ? "down" : "up") + " delay over");
+            }
+        }
+        return run(now, "delay over");
+    }
+
+    /** New settings; members' priorities come with their VNICs. */
+    Outcome reconfigure(Settings s, long now) {
+        settings = s;
+        changes.add(new Change("CONFIG", "", "fail-back " + s.failback() + ", primary '" + s.primary()
+                + "', up delay " + s.upDelayNanos() / 1_000_000 + " ms, down delay " + s.downDelayNanos() / 1_000_000
+                + " ms"));
+        return run(now, "configuration changed");
+    }
+
+    // ---- inspect and commit ---------------------------------------------------------------------
+
+    private void inspect(Member m, long now, String trigger) {
+        boolean raw = m.rawUp();
+        switch (m.link) {
+            case UP -> {
+                if (!raw) {
+                    if (settings.downDelayNanos() <= 0) {
+                        commit(m, LinkState.DOWN, trigger);
+                    } else {
+                        m.delayEnds = now + settings.downDelayNanos();
+                        commit(m, LinkState.FAIL, trigger);
+                    }
+                }
+            }
+            case FAIL -> {
+                if (raw) {
+                    commit(m, LinkState.UP, trigger + ", within the down delay");
+                }
+            }
+            case DOWN -> {
+                if (raw) {
+                    if (settings.upDelayNanos() <= 0) {
+                        commit(m, LinkState.UP, trigger);
+                    } else {
+                        m.delayEnds = now + settings.upDelayNanos();
+                        commit(m, LinkState.BACK, trigger);
+                    }
+                }
+            }
+            case BACK -> {
+                if (!raw) {
+                    commit(m, LinkState.DOWN, trigger + ", within the up delay");
+                }
+            }
+        }
+    }
+
+    private void commit(Member m, LinkState to, String why) {
+        LinkState from = m.link;
+        m.link = to;
+        changes.add(new Change("LINK", m.name, m.name + " link " + from + " -> " + to + ": " + why));
+    }
+
+    /** Runs the runner and reports what changed since the last outcome. */
+    private Outcome run(long now, String trigger) {
+        String previous = active;
+        Member prev = previous == null ? null : members.get(previous);
+        boolean planned = prev != null && prev.link.usable();
+        List<Runner.Candidate> candidates = members.values().stream().map(Member::candidate).toList();
+        Runner.Choice choice = Runner.choose(candidates, active, settings.failback(), settings.primary());
+        String cause = null;
+        if (choice.member() == null ? active != null : !choice.member().name().equals(active)) {
+            if (choice.early()) {
+                Member early = members.get(choice.member().name());
+                commit(early, LinkState.UP, "taken " + Math.max(0, (early.delayEnds - now) / 1_000_000)
+                        + " ms before its up delay ends: no other member is usable");
+            }
+            active = choice.member() == null ? null : choice.member().name();
+            cause = trigger + "; " + choice.reason();
+            changes.add(new Change("ACTIVE", active == null ? "" : active, "active " + (previous == null ? "none"
+                    : previous) + " -> " + (active == null ? "none" : active) + ": " + cause));
+        }
+        long next = Long.MAX_VALUE;
+        for (Member m : members.values()) {
+            if (m.link == LinkState.FAIL || m.link == LinkState.BACK) {
+                next = Math.min(next, m.delayEnds);
+            }
+        }
+        List<Change> out = List.copyOf(changes);
+        changes.clear();
+        return new Outcome(previous, active, cause, planned, out, next);
+    }
+}
