@@ -25,7 +25,10 @@ import org.vnicteam.api.bridge.BridgeDevice;
  * <p>Registered only as a Gogo command service. Never touches a bridge itself: plugging and
  * unplugging go through the device bundle, exactly as a console {@code stop}/{@code start} would.
  */
-@Component(service = BridgeCommands.class, immediate = true, property = {
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = BridgeCommands.class, immediate = true, property = {
         "osgi.command.scope=bridge",
         "osgi.command.function=list",
         "osgi.command.function=status",

@@ -8,7 +8,10 @@ import org.osgi.service.component.annotations.Component;
  * result) in full, {@link Converter#LINE} (an element of a list) as one line, {@link Converter#PART}
  * as a name. Formats nothing else and converts nothing.
  */
-@Component(service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
         + "org.vnicteam.bridge.core.commands.BridgeInfo,"
         + "org.vnicteam.bridge.core.commands.BridgeOverview")
 public final class BridgeConverter implements Converter {

@@ -26,7 +26,10 @@ import org.vnicteam.fabric.sim.ethernet.TxStreamStatus;
  *
  * <p>Holds no state: streams live in the simulated hosts.
  */
-@Component(service = EthernetCommands.class, property = {
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = EthernetCommands.class, property = {
         "osgi.command.scope=ethernet",
         "osgi.command.function=status",
         "osgi.command.function=cut",

@@ -28,7 +28,10 @@ import org.vnicteam.api.fabric.FabricStatus.NodeStatus;
  * <p>Registered only as a Gogo command service (no API of its own). Immediate: it holds the running
  * captures from one command to the next.
  */
-@Component(service = FabricCommands.class, immediate = true, property = {
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = FabricCommands.class, immediate = true, property = {
         "osgi.command.scope=fabric",
         "osgi.command.function=status",
         "osgi.command.function=cut",
