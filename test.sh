@@ -53,7 +53,7 @@ pkg_installed() {
 
 # --- what is missing ------------------------------------------------------------------------
 missing=()
-for pkg in tshark libpcap0.8 iproute2; do
+for pkg in tshark libpcap0.8 iproute2 chromium; do
     if pkg_installed "$pkg"; then say "$pkg: installed"; else say "$pkg: missing"; missing+=("$pkg"); fi
 done
 
@@ -97,6 +97,7 @@ if (( ${#missing[@]} > 0 )); then
     use_jdk17_if_needed || die "no JDK 17+ after installing openjdk-17-jdk-headless (java $(java_major "$(java_bin java)"))"
     command -v mvn >/dev/null 2>&1 || die "mvn not found after installing maven"
     command -v tshark >/dev/null 2>&1 || die "tshark not found after installing it"
+    command -v chromium >/dev/null 2>&1 || die "chromium not found after installing it (VnicTeamHttpIT needs it)"
     say "installed: ${missing[*]}"
 fi
 

@@ -72,6 +72,10 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
         @AttributeDefinition(description = "A member whose watchers report down counts as down after this delay (ms).")
         long down_delay_millis() default 0;
 
+        @AttributeDefinition(description = "At start-up, how long the first choice of the active member waits for "
+                + "the primary (ms); 0 chooses at once.")
+        long startup_hold_millis() default 1000;
+
         @AttributeDefinition(description = "Pass up frames from backup members too (else counted and dropped).")
         boolean accept_from_backup() default false;
 
@@ -133,7 +137,10 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
     @Activate
     public TeamComponent(@Reference MiniportEdge edge, Config c) {
         this.edge = edge;
-        this.machine = new TeamMachine(settings(c));
+        if (c.startup_hold_millis() < 0) {
+            throw new IllegalArgumentException("startup_hold_millis must be >= 0");
+        }
+        this.machine = new TeamMachine(settings(c), c.startup_hold_millis() * 1_000_000L);
         apply(c);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "team-" + c.name());

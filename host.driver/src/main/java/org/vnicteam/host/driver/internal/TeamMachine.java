@@ -91,9 +91,22 @@ final class TeamMachine {
     private String active;
     private long joins;
     private final List<Change> changes = new ArrayList<>();
+    /**
+     * At start-up the first choice waits this long for the primary member to come up, so that the
+     * team does not settle on whichever VNIC happened to log in first (and, with fail-back NONE,
+     * stay there). 0: choose at once.
+     */
+    private final long startupHoldNanos;
+    private long firstJoinNanos = Long.MIN_VALUE;
+    private boolean chosenOnce;
 
     TeamMachine(Settings settings) {
+        this(settings, 0);
+    }
+
+    TeamMachine(Settings settings, long startupHoldNanos) {
         this.settings = settings;
+        this.startupHoldNanos = startupHoldNanos;
     }
 
     String active() {
@@ -118,6 +131,9 @@ final class TeamMachine {
     Outcome add(String name, int priority, boolean sticky, long now) {
         if (members.containsKey(name)) {
             throw new IllegalArgumentException("member " + name + " is already in the team");
+        }
+        if (firstJoinNanos == Long.MIN_VALUE) {
+            firstJoinNanos = now;
         }
         members.put(name, new Member(name, priority, sticky, joins++));
         changes.add(new Change("MEMBER_ADDED", name, name + " joined (priority " + priority
@@ -221,7 +237,9 @@ final class TeamMachine {
         Member prev = previous == null ? null : members.get(previous);
         boolean planned = prev != null && prev.link.usable();
         List<Runner.Candidate> candidates = members.values().stream().map(Member::candidate).toList();
-        Runner.Choice choice = Runner.choose(candidates, active, settings.failback(), settings.primary());
+        long holdEnds = holdEnds(candidates, now);
+        Runner.Choice choice = holdEnds != Long.MAX_VALUE ? new Runner.Choice(null, "start-up hold", false)
+                : Runner.choose(candidates, active, settings.failback(), settings.primary());
         String cause = null;
         if (choice.member() == null ? active != null : !choice.member().name().equals(active)) {
             if (choice.early()) {
@@ -234,7 +252,10 @@ final class TeamMachine {
             changes.add(new Change("ACTIVE", active == null ? "" : active, "active " + (previous == null ? "none"
                     : previous) + " -> " + (active == null ? "none" : active) + ": " + cause));
         }
-        long next = Long.MAX_VALUE;
+        if (active != null) {
+            chosenOnce = true;
+        }
+        long next = holdEnds;
         for (Member m : members.values()) {
             if (m.link == LinkState.FAIL || m.link == LinkState.BACK) {
                 next = Math.min(next, m.delayEnds);
@@ -243,5 +264,15 @@ final class TeamMachine {
         List<Change> out = List.copyOf(changes);
         changes.clear();
         return new Outcome(previous, active, cause, planned, out, next);
+    }
+
+    /** When the start-up hold ends if the first choice must still wait, else Long.MAX_VALUE. */
+    private long holdEnds(List<Runner.Candidate> candidates, long now) {
+        if (chosenOnce || active != null || startupHoldNanos <= 0 || firstJoinNanos == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long ends = firstJoinNanos + startupHoldNanos;
+        Runner.Candidate primary = Runner.primaryOf(candidates, settings.primary());
+        return now < ends && primary != null && !primary.link().usable() ? ends : Long.MAX_VALUE;
     }
 }

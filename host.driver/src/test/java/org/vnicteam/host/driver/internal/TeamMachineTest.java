@@ -143,6 +143,39 @@ class TeamMachineTest {
         assertEquals(LinkState.UP, m.member("B").link);
     }
 
+    @Test
+    void givenAStartupHold_whenTheBackupLogsInFirst_thenThePrimaryIsStillTheFirstChoice() {
+        TeamMachine m = new TeamMachine(new TeamMachine.Settings(FailbackPolicy.NONE, "", 0, 0), 1000 * MS);
+        m.add("B", 100, false, 0);
+        m.add("A", 200, false, 0);
+        allUp(m, "B"); // B logged in first; A, the primary, is still logging in
+        assertEquals(null, m.active(), "nothing chosen while the primary may still come");
+        TeamMachine.Outcome o = null;
+        for (Watcher w : Watcher.values()) {
+            o = m.report("A", w, true, "test", 20 * MS);
+        }
+        assertEquals("A", m.active(), "the primary came up within the hold");
+        assertEquals(Long.MAX_VALUE, o.nextDeadline(), "no hold once chosen");
+    }
+
+    @Test
+    void givenAStartupHold_whenThePrimaryNeverComes_thenTheBestUsableIsChosenWhenItEnds() {
+        TeamMachine m = new TeamMachine(new TeamMachine.Settings(FailbackPolicy.NONE, "", 0, 0), 1000 * MS);
+        m.add("A", 200, false, 0);
+        TeamMachine.Outcome o = m.add("B", 100, false, 0);
+        assertEquals(1000 * MS, o.nextDeadline(), "the hold's end is due");
+        allUp(m, "B");
+        assertEquals(null, m.active());
+        m.tick(999 * MS);
+        assertEquals(null, m.active());
+        m.tick(1000 * MS);
+        assertEquals("B", m.active(), "after the hold the best usable member");
+        for (Watcher w : Watcher.values()) {
+            m.report("A", w, true, "test", 1100 * MS);
+        }
+        assertEquals("B", m.active(), "later the policy decides: fail-back none keeps B");
+    }
+
     private static void allUp(TeamMachine m, String name) {
         for (Watcher w : Watcher.values()) {
             m.report(name, w, true, "test", 0);
