@@ -36,7 +36,10 @@ import org.vnicteam.api.host.Vnic;
  *
  * <p>Reads only the api's services and snapshots; holds no state.
  */
-@Component(service = TeamCommands.class, property = {
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = TeamCommands.class, property = {
         "osgi.command.scope=team",
         "osgi.command.function=status",
         "osgi.command.function=vnics",

@@ -9,7 +9,10 @@ import org.vnicteam.api.host.TeamStatus;
  * tables, {@link Converter#LINE} (an element of a list) as one line, {@link Converter#PART} as a
  * name. Formats nothing else and converts nothing.
  */
-@Component(service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
         + "org.vnicteam.api.host.TeamStatus,"
         + "org.vnicteam.host.driver.commands.VnicReport,"
         + "org.vnicteam.host.driver.commands.MiniportReport,"

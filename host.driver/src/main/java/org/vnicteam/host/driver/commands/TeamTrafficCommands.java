@@ -39,7 +39,10 @@ import org.vnicteam.fabric.sim.ethernet.TxStreamStatus;
  * (rendered by fabric.sim's converter), {@link ServerStream}, {@link ServerStreams}
  * ({@link TeamTrafficConverter}).
  */
-@Component(service = TeamTrafficCommands.class, property = {
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = TeamTrafficCommands.class, property = {
         "osgi.command.scope=team",
         "osgi.command.function=ping",
         "osgi.command.function=stream",

@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.Reference;
  * beside {@link TeamTrafficCommands} (a static reference to it), so that without fabric.sim its
  * class, which uses fabric.sim's types, is never loaded.
  */
-@Component(service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
+// The mandatory reference to Gogo's command processor keeps SCR from loading this class (and
+// failing on the optional Gogo import) in a framework without a console.
+@Component(reference = @org.osgi.service.component.annotations.Reference(name = "gogo",
+        service = org.apache.felix.service.command.CommandProcessor.class), service = Converter.class, property = Converter.CONVERTER_CLASSES + "="
         + "org.vnicteam.host.driver.commands.ServerStream,"
         + "org.vnicteam.host.driver.commands.ServerStreams")
 public final class TeamTrafficConverter implements Converter {
