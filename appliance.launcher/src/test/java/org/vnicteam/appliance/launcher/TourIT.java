@@ -63,7 +63,9 @@ class TourIT {
         String cut = r.outputOf("team:status", 1);
         assertTrue(cut.startsWith("team team0: active vnicB; 2 members (1 active, 0 backup, 1 failed), 1 fail-overs"),
                 cut);
-        assertTrue(row(cut, "vnicA").matches("vnicA\\s+bridgeA\\s+200\\s+failed\\s+DOWN\\s.*BRIDGE_LINK down.*"), cut);
+        // (its last-cause column may already show the session events that follow the fail-over;
+        // the cause of the fail-over itself is checked on the "last fail-over" line below)
+        assertTrue(row(cut, "vnicA").matches("vnicA\\s+bridgeA\\s+200\\s+failed\\s+DOWN\\s.*"), cut);
         assertTrue(row(cut, "vnicB").matches("vnicB\\s+bridgeB\\s+100\\s+active\\s+UP\\s.*"), cut);
         Matcher f = Pattern.compile("last fail-over #1 at \\S+: vnicA -> vnicB, cause: vnicA BRIDGE_LINK down .*\\R"
                 + "  first frame through vnicB ([0-9.]+) ms after the report, action done in ([0-9.]+) ms").matcher(cut);

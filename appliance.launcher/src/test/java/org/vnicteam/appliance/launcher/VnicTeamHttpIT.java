@@ -39,7 +39,10 @@ import org.junit.jupiter.api.Timeout;
  * DOM). The team part is checked as far as the image holds a team: with no Team service the JSON
  * says {@code team.active} null and no members; with one, exactly one member is active, it is the
  * one {@code team.active} names, its bridge has carrier, the others are backups. Chromium
- * (Debian's {@code chromium}, installed by ./test.sh) missing is a failure, never a skip.
+ * (Debian's {@code chromium}, installed by ./test.sh) missing is a failure, never a skip. A second
+ * test is issue 5's done-when: the image runs a console script that cuts A's Ethernet link under
+ * UDP streams while the test polls {@code /vnicteam/status} (A active, then B active and A failed),
+ * and the console's stream figures are checked against the status and metrics.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class VnicTeamHttpIT {
@@ -47,6 +50,29 @@ class VnicTeamHttpIT {
     private static final long WAIT_SECONDS = 10;
     private static final String PASSWORD = "it-" + Long.toHexString(System.nanoTime()) + "-Secret";
     private static final Set<String> STATES = Set.of("active", "backup", "failed");
+
+    /** Echo of the script's cut line; the launcher prints and flushes it before it runs the command. */
+    private static final String CUT_ECHO = "g! ethernet:cut bridgeA-eth\n";
+    private static final String FIGURES_PRINTED = "figures-printed";
+    /** ARP frames on VLAN 1 besides the streams (one request and its reply seen; a few allowed). */
+    private static final long ARP_SLACK = 4;
+
+    /**
+     * Streams of 4000 datagrams at 1000/s both ways on VLAN 1 (4 s); the cut 2 s in; the figures
+     * after the streams ended (1 s margin); then 2 s in which the test reads HTTP.
+     */
+    private static final String FAILOVER_SCRIPT = """
+            # issue 5: A's Ethernet link cut under traffic, checked over /vnicteam/status by VnicTeamHttpIT
+            team:stream 1 198.18.1.11 5001 1000 4000
+            ethernet:stream client1 198.18.1.1 5001 1000 4000
+            sleep 2
+            ethernet:cut bridgeA-eth
+            sleep 3
+            ethernet:streams client1
+            team:streams
+            echo %s
+            sleep 2
+            """.formatted(FIGURES_PRINTED);
 
     @Test
     void givenTheEmbeddedDefault_whenStatusMetricsAndPluginPageAreFetched_thenTeamBridgesAndVlansShow()
@@ -145,11 +171,15 @@ class VnicTeamHttpIT {
                 assertTrue(teamTable.contains(team.get("name") == null ? "no team (the host side is not running)"
                         : "no members"), teamTable);
             } else {
+                // the page is read after the JSON: a member's state may have moved on since, its row not
                 for (Object o : members) {
                     Map<String, Object> m = MiniJson.object(o);
-                    assertTrue(teamTable.contains(m.get("name") + " " + m.get("state") + " " + m.get("bridge")),
-                            "row of " + m.get("name") + " in: " + teamTable);
+                    assertTrue(Pattern.compile(Pattern.quote(String.valueOf(m.get("name")))
+                            + " (active|backup|failed) " + Pattern.quote(String.valueOf(m.get("bridge"))))
+                            .matcher(teamTable).find(), "row of " + m.get("name") + " in: " + teamTable);
                 }
+                assertEquals(1, Pattern.compile(" active ").matcher(teamTable).results().count(),
+                        "exactly one active member: " + teamTable);
             }
             String bridges = tableText(html, "vnicteam-bridges");
             assertTrue(Pattern.compile("bridgeA up \\d+ 02:00:00:00:0a:01 ").matcher(bridges).find(), bridges);
@@ -168,6 +198,238 @@ class VnicTeamHttpIT {
         }
     }
 
+    /**
+     * Issue 5's done-when over HTTP: the image runs {@link #FAILOVER_SCRIPT} (UDP streams both ways on
+     * VLAN 1, then the console cuts A's Ethernet link) while this test polls {@code /vnicteam/status}.
+     * Before the cut: vnicA active and carrying the stream, vnicB backup and idle. After it: vnicB
+     * active, vnicA failed, vnicA's counters frozen and vnicB's growing. At the end the figures the
+     * console printed ({@code ethernet:streams client1}, {@code team:streams}) are checked against
+     * what {@code /vnicteam/status} and {@code /vnicteam/metrics} say where they overlap. "Before" and
+     * "after" are decided by the console's own echo of the cut line in stdout (printed and flushed
+     * before the command runs), not by timing: a snapshot counts as before the cut only if the echo
+     * was not there when its answer had arrived, and as after it only if the echo was there before
+     * it was asked for.
+     */
+    @Test
+    void givenStreamsOnVlan1_whenTheConsoleCutsALink_thenStatusShowsBActiveAFailedAndTheConsoleFiguresAgree()
+            throws Exception {
+        Path home = newHome("failover");
+        int port = freePort();
+        String status = "http://127.0.0.1:" + port + "/vnicteam/status";
+        Path script = home.resolve("failover.gosh");
+        Files.writeString(script, FAILOVER_SCRIPT);
+        long t0 = System.nanoTime();
+        Process p = start(home, port, "--script", script.toAbsolutePath().toString());
+        try {
+            // --- before the cut: the last snapshot taken while the cut line was not echoed yet
+            Map<String, Object> before = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (!stdout(home).contains(CUT_ECHO)) {
+                assertTrue(System.nanoTime() < deadline && p.isAlive(), "the script cuts A's link within "
+                        + WAIT_SECONDS + " s\n" + output(home));
+                Map<String, Object> s = tryStatus(status);
+                if (s != null && !stdout(home).contains(CUT_ECHO) && "vnicA".equals(team(s).get("active"))) {
+                    before = s;
+                }
+                Thread.sleep(50);
+            }
+            assertNotNull(before, "/vnicteam/status showed vnicA active before the cut\n" + output(home));
+            assertEquals("active", member(before, "vnicA").get("state"), "" + before);
+            assertEquals("backup", member(before, "vnicB").get("state"), "" + before);
+            long aBefore = (Long) member(before, "vnicA").get("txFrames");
+            assertTrue(aBefore > 0, "the server's stream goes through vnicA before the cut: " + before);
+            assertEquals(0L, member(before, "vnicB").get("txFrames"), "the backup carries nothing: " + before);
+
+            // --- after the cut (the echo is in stdout, so every answer from here is after it started)
+            Map<String, Object> after = awaitStatus(status, home, s -> "vnicB".equals(team(s).get("active")));
+            assertEquals("active", member(after, "vnicB").get("state"), "" + after);
+            assertEquals("failed", member(after, "vnicA").get("state"), "" + after);
+            long aAfter = (Long) member(after, "vnicA").get("txFrames");
+            long bAfter = (Long) member(after, "vnicB").get("txFrames");
+            assertTrue(aAfter >= aBefore, "" + after);
+            assertEquals(false, bridge(after, "bridgeA").get("carrier"), "bridge A lost its carrier: " + after);
+            assertEquals(true, bridge(after, "bridgeB").get("carrier"), "" + after);
+
+            // --- the end: the console has printed its stream figures; HTTP while the script sleeps
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (!stdout(home).contains("\n" + FIGURES_PRINTED + "\n")) {
+                assertTrue(System.nanoTime() < deadline && p.isAlive(), "the console prints its stream figures within "
+                        + WAIT_SECONDS + " s\n" + output(home));
+                Thread.sleep(50);
+            }
+            Map<String, Object> end = awaitStatus(status, home, s -> true);
+            HttpResponse<String> metricsResponse = get(base(port) + "/vnicteam/metrics", null);
+            assertEquals(200, metricsResponse.statusCode(), metricsResponse.body());
+            String metrics = metricsResponse.body();
+            Map<String, Object> end2 = awaitStatus(status, home, s -> true);
+
+            assertTrue(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "the script ends\n" + output(home));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(0, p.exitValue(), output(home));
+            String out = stdout(home);
+            assertEquals(FAILOVER_SCRIPT.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList(),
+                    out.lines().filter(l -> l.startsWith("g! ")).map(l -> l.substring(3)).toList(),
+                    "every line of the script ran, in order");
+            assertTrue(Files.readString(home.resolve("stderr.txt")).lines().noneMatch(l -> l.startsWith("vnicteam:")),
+                    output(home));
+
+            // the fail-over as /vnicteam/status reports it
+            Map<String, Object> team = team(end);
+            assertEquals("vnicB", team.get("active"), "" + end);
+            assertEquals("failed", member(end, "vnicA").get("state"), "" + end);
+            assertEquals("active", member(end, "vnicB").get("state"), "" + end);
+            assertEquals(1L, team.get("failovers"), "" + end);
+            Map<String, Object> last = MiniJson.object(team.get("lastFailover"));
+            assertEquals("vnicA", last.get("from"), "" + last);
+            assertEquals("vnicB", last.get("to"), "" + last);
+            assertTrue(((String) last.get("cause")).startsWith("vnicA BRIDGE_LINK down"), "" + last);
+            long aEnd = (Long) member(end, "vnicA").get("txFrames");
+            long bEnd = (Long) member(end, "vnicB").get("txFrames");
+            assertEquals(aAfter, aEnd, "nothing goes through failed vnicA after the fail-over: " + end);
+            assertTrue(bEnd > bAfter, "vnicB carries the stream after the cut: " + bAfter + " -> " + bEnd);
+
+            // the console's figures: ethernet:streams client1 and team:streams
+            String atClient = outputOf(out, "ethernet:streams client1");
+            String atServer = outputOf(out, "team:streams");
+            Matcher clientSent = line(atClient, "client1\\s+\\d+\\s+198\\.18\\.1\\.1:5001\\s+1000\\s+(\\d+)\\s+4000\\s+done");
+            Matcher clientGot = line(atClient,
+                    "client1\\s+198\\.18\\.1\\.1:\\d+\\s+\\d+\\s+5001\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s.*");
+            Matcher serverSent = line(atServer,
+                    "server VLAN 1\\s+\\d+\\s+198\\.18\\.1\\.11:5001\\s+1000\\s+(\\d+)\\s+4000\\s+done");
+            Matcher serverGot = line(atServer,
+                    "server VLAN 1\\s+198\\.18\\.1\\.11:\\d+\\s+\\d+\\s+5001\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s.*");
+            long serverToClientSent = Long.parseLong(serverSent.group(1));
+            long clientReceived = Long.parseLong(clientGot.group(1));
+            long clientToServerSent = Long.parseLong(clientSent.group(1));
+            long serverReceived = Long.parseLong(serverGot.group(1));
+            long serverLost = Long.parseLong(serverGot.group(2));
+            assertEquals(4000, serverToClientSent, atServer);
+            assertEquals(serverToClientSent, clientReceived, "client1 received all the server sent: " + atClient);
+            assertEquals("0", clientGot.group(2), "lost server -> client1 across the fail-over: " + atClient);
+            assertEquals("0", clientGot.group(3), "duplicates server -> client1: " + atClient);
+            assertEquals(4000, clientToServerSent, atClient);
+            assertEquals(clientToServerSent, serverReceived + serverLost, "client1 -> server, every one counted: "
+                    + atServer);
+            assertTrue(serverLost <= 50, "client1 -> server: only frames in flight at the cut are lost: " + atServer);
+
+            // ... against /vnicteam/status: every frame the VLAN miniports sent went through exactly one
+            // member (nothing dropped), and on VLAN 1 that is the server's stream plus ARP
+            Map<String, Object> counters = MiniJson.object(team.get("counters"));
+            Map<String, Object> vlan1 = vlan(end, 1);
+            Map<String, Object> vlan2 = vlan(end, 2);
+            long teamTx = (Long) counters.get("txFrames");
+            long teamRx = (Long) counters.get("rxFrames");
+            assertEquals(0L, counters.get("txDroppedNoActive"), "" + counters);
+            assertEquals(0L, counters.get("txDroppedMember"), "" + counters);
+            assertEquals(teamTx, aEnd + bEnd, "team tx = vnicA tx + vnicB tx: " + team);
+            assertEquals(teamRx, (Long) member(end, "vnicA").get("rxFrames") + (Long) member(end, "vnicB").get("rxFrames"),
+                    "team rx = vnicA rx + vnicB rx: " + team);
+            assertEquals(teamTx, (Long) vlan1.get("txFrames") + (Long) vlan2.get("txFrames"),
+                    "what the miniports sent, the team sent: " + end);
+            long vlan1Tx = (Long) vlan1.get("txFrames");
+            long vlan1Rx = (Long) vlan1.get("rxFrames");
+            assertTrue(vlan1Tx >= serverToClientSent && vlan1Tx - serverToClientSent <= ARP_SLACK,
+                    "VLAN 1 tx " + vlan1Tx + " = the console's " + serverToClientSent + " sent + ARP");
+            assertTrue(vlan1Rx >= serverReceived && vlan1Rx - serverReceived <= ARP_SLACK,
+                    "VLAN 1 rx " + vlan1Rx + " = the console's " + serverReceived + " received + ARP");
+            long bridgesTx = (Long) bridge(end, "bridgeA").get("txFrames") + (Long) bridge(end, "bridgeB").get("txFrames");
+            assertTrue(bridgesTx >= clientReceived, "every datagram client1 received left a bridge: " + bridgesTx);
+
+            // ... and /vnicteam/metrics says the same as /vnicteam/status (traffic over: both stable)
+            assertEquals(end.get("team"), end2.get("team"), "team figures stable after the streams");
+            assertEquals(end.get("vlans"), end2.get("vlans"), "VLAN figures stable after the streams");
+            String t = "team=\"" + team.get("name") + "\",";
+            for (String m : new String[] { "vnicA", "vnicB" }) {
+                Map<String, Object> mm = member(end, m);
+                assertMetric(metrics, "vnicteam_team_member_tx_frames_total{" + t + "member=\"" + m + "\"}", mm.get("txFrames"));
+                assertMetric(metrics, "vnicteam_team_member_rx_frames_total{" + t + "member=\"" + m + "\"}", mm.get("rxFrames"));
+                assertMetric(metrics, "vnicteam_team_member_state{" + t + "member=\"" + m + "\",state=\"" + mm.get("state")
+                        + "\"}", 1L);
+            }
+            assertMetric(metrics, "vnicteam_team_failovers_total{team=\"" + team.get("name") + "\"}", 1L);
+            assertMetric(metrics, "vnicteam_vlan_tx_frames_total{vlan=\"1\",miniport=\"vlan1\"}", vlan1Tx);
+            assertMetric(metrics, "vnicteam_vlan_rx_frames_total{vlan=\"1\",miniport=\"vlan1\"}", vlan1Rx);
+            assertMetric(metrics, "vnicteam_bridge_carrier{bridge=\"bridgeA\"}", 0L);
+            assertMetric(metrics, "vnicteam_bridge_carrier{bridge=\"bridgeB\"}", 1L);
+
+            System.out.printf("failover over HTTP: before the cut vnicA active (tx %d), vnicB backup (tx 0); after it "
+                    + "vnicB active, vnicA failed (tx %d, frozen); vnicB tx %d -> %d; console: server -> client1 %d sent, "
+                    + "%d received, 0 lost; client1 -> server %d sent, %d received, %d lost; status: team tx %d = VLAN 1 "
+                    + "tx %d, VLAN 1 rx %d; %.1f s%n", aBefore, aEnd, bAfter, bEnd, serverToClientSent, clientReceived,
+                    clientToServerSent, serverReceived, serverLost, teamTx, vlan1Tx, vlan1Rx, seconds);
+        } finally {
+            stop(p);
+            deleteTree(home);
+        }
+    }
+
+    private static String base(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static Map<String, Object> tryStatus(String url) throws InterruptedException {
+        try {
+            HttpResponse<String> r = get(url, null);
+            return r.statusCode() == 200 ? MiniJson.object(MiniJson.parse(r.body())) : null;
+        } catch (IOException e) {
+            return null; // not listening yet
+        }
+    }
+
+    private static Map<String, Object> team(Map<String, Object> status) {
+        return MiniJson.object(status.get("team"));
+    }
+
+    private static Map<String, Object> member(Map<String, Object> status, String name) {
+        return MiniJson.array(team(status).get("members")).stream().map(MiniJson::object)
+                .filter(m -> name.equals(m.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no member " + name + " in " + status));
+    }
+
+    private static Map<String, Object> vlan(Map<String, Object> status, long vlan) {
+        return MiniJson.array(status.get("vlans")).stream().map(MiniJson::object)
+                .filter(v -> Long.valueOf(vlan).equals(v.get("vlan"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no VLAN " + vlan + " in " + status));
+    }
+
+    private static void assertMetric(String metrics, String series, Object value) {
+        assertTrue(metrics.contains("\n" + series + " " + value + "\n"), series + " " + value + " in\n" + metrics);
+    }
+
+    private static String stdout(Path home) throws IOException {
+        Path f = home.resolve("stdout.txt");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    private static String output(Path home) throws IOException {
+        Path err = home.resolve("stderr.txt");
+        return "--- stdout\n" + stdout(home) + "--- stderr\n" + (Files.exists(err) ? Files.readString(err) : "");
+    }
+
+    /** What the console printed for {@code command} (its first run), up to the next echo. */
+    private static String outputOf(String out, String command) {
+        StringBuilder sb = new StringBuilder();
+        boolean in = false;
+        for (String l : out.lines().toList()) {
+            if (l.startsWith("g! ")) {
+                if (in) {
+                    break;
+                }
+                in = l.substring(3).equals(command);
+            } else if (in) {
+                sb.append(l).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The matcher of the first line that matches {@code regex} whole; fails without one. */
+    private static Matcher line(String output, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return output.lines().map(p::matcher).filter(Matcher::matches).findFirst()
+                .orElseThrow(() -> new AssertionError("no line like " + regex + " in\n" + output));
+    }
+
     // --- the image ---------------------------------------------------------------------------------
 
     private static Path newHome(String name) throws IOException {
@@ -179,12 +441,18 @@ class VnicTeamHttpIT {
 
     /** java -jar vnicteam.jar --home HOME --daemon; HTTP on PORT, a known Web Console password. */
     private static Process start(Path home, int port) throws IOException {
+        return start(home, port, "--daemon");
+    }
+
+    /** java -jar vnicteam.jar --home HOME MODE...; HTTP on PORT, a known Web Console password. */
+    private static Process start(Path home, int port, String... mode) throws IOException {
         Path image = Path.of(System.getProperty("vnicteam.image", "target/vnicteam.jar"));
         assertTrue(Files.isRegularFile(image), "the image is built: " + image);
         Files.writeString(home.resolve("etc/framework.properties"),
                 "org.osgi.service.http.port=" + port + "\nfelix.webconsole.password=" + PASSWORD + "\n");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                image.toAbsolutePath().toString(), "--home", home.toAbsolutePath().toString(), "--daemon");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", image.toAbsolutePath().toString(), "--home", home.toAbsolutePath().toString()));
+        cmd.addAll(List.of(mode));
         return new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(home.resolve("stdout.txt").toFile())

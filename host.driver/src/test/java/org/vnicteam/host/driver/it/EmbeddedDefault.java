@@ -15,6 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.vnicteam.api.fabric.FabricControl;
 import org.vnicteam.api.host.Team;
 import org.vnicteam.api.host.TeamStatus;
+import org.vnicteam.api.host.Vnic;
 import org.vnicteam.fabric.sim.ethernet.EthernetSegmentControl;
 import org.vnicteam.fabric.sim.ethernet.SimIpHost;
 
@@ -66,17 +67,12 @@ final class EmbeddedDefault {
         factory("org.vnicteam.miniport", "vlan2",
                 Map.of("name", "vlan2", "vlan", 2, "upper.target", "(upper.name=server-vlan2)"));
 
-        bridgeA = DeviceBundles.plugIn(context, "bridgeA", "bridgeA", "bridgeA-eth", "02:00:00:00:0a:01");
-        Hashtable<String, Object> a = new Hashtable<>(Map.of("name", "vnicA", "bridge", "bridgeA", "priority", 200));
-        a.putAll(PATIENT);
-        a.putAll(vnicA);
-        factory("org.vnicteam.vnic", "vnicA", a);
+        plugInBridgeA();
+        vnic("vnicA", "bridgeA", 200, vnicA);
         waitFor(() -> "vnicA".equals(team().active()), () -> "A active: " + team().status());
 
         bridgeB = DeviceBundles.plugIn(context, "bridgeB", "bridgeB", "bridgeB-eth", "02:00:00:00:0b:01");
-        Hashtable<String, Object> b = new Hashtable<>(Map.of("name", "vnicB", "bridge", "bridgeB", "priority", 100));
-        b.putAll(PATIENT);
-        factory("org.vnicteam.vnic", "vnicB", b);
+        vnic("vnicB", "bridgeB", 100, Map.of());
         waitFor(() -> {
             TeamStatus s = team().status();
             return s.members().size() == 2 && s.member("vnicB").role() == TeamStatus.Role.BACKUP;
@@ -84,9 +80,35 @@ final class EmbeddedDefault {
         return this;
     }
 
-    void factory(String pid, String name, Map<String, Object> props) throws Exception {
+    /**
+     * Installs and starts bridge A's device bundle (again, after an uninstall: a new bundle with the
+     * same descriptor): bridge A is plugged in. {@link #bridgeA} is the new bundle.
+     */
+    Bundle plugInBridgeA() throws Exception {
+        bridgeA = DeviceBundles.plugIn(context, "bridgeA", "bridgeA", "bridgeA-eth", "02:00:00:00:0a:01");
+        return bridgeA;
+    }
+
+    /**
+     * Adds a VNIC (factory configuration {@code org.vnicteam.vnic~NAME}): {@link #PATIENT} unless
+     * {@code overrides} say otherwise. The team takes it as a member once it is registered.
+     */
+    Configuration vnic(String name, String bridge, int priority, Map<String, Object> overrides) throws Exception {
+        Hashtable<String, Object> v = new Hashtable<>(Map.of("name", name, "bridge", bridge, "priority", priority));
+        v.putAll(PATIENT);
+        v.putAll(overrides);
+        return factory("org.vnicteam.vnic", name, v);
+    }
+
+    Configuration factory(String pid, String name, Map<String, Object> props) throws Exception {
         Configuration c = cm.getFactoryConfiguration(pid, name, "?");
         c.update(new Hashtable<>(props));
+        return c;
+    }
+
+    /** The Vnic service of that name (waits up to 10 s for it). */
+    Vnic vnic(String name) {
+        return service(Vnic.class, "(" + Vnic.NAME + "=" + name + ")");
     }
 
     /** Updates the team's configuration (applied live, @Modified). */
@@ -159,6 +181,20 @@ final class EmbeddedDefault {
             throw new AssertionError(e);
         }
         return b.toString();
+    }
+
+    /**
+     * The first line of {@code team:status} (host.driver's TeamText, which the framework tests cannot
+     * reach: Gogo is not installed here): {@code team team0: active vnicA; 3 members (1 active, 2
+     * backup, 0 failed), 2 fail-overs}.
+     */
+    static String summary(TeamStatus s) {
+        long active = s.members().stream().filter(m -> m.role() == TeamStatus.Role.ACTIVE).count();
+        long backup = s.members().stream().filter(m -> m.role() == TeamStatus.Role.BACKUP).count();
+        long failed = s.members().stream().filter(m -> m.role() == TeamStatus.Role.FAILED).count();
+        return "team " + s.name() + ": active " + (s.active() == null ? "NONE" : s.active()) + "; " + s.members().size()
+                + " members (" + active + " active, " + backup + " backup, " + failed + " failed), " + s.failovers()
+                + " fail-overs";
     }
 
     Team team() {
