@@ -340,9 +340,12 @@ public final class Main {
             throw new IOException("the image holds no bundles (bundles/*.jar): was it built by Maven?");
         }
         List<Bundle> bundles = new ArrayList<>();
+        // A jar: URL into the image is a location the framework can read again, so that a plain
+        // `update ID` at the console works (an update from another URL works either way).
+        String imageUri = Path.of(image.getName()).toUri().toString();
         for (JarEntry e : entries) {
             try (InputStream in = image.getInputStream(e)) {
-                bundles.add(context.installBundle("vnicteam:" + e.getName(), in));
+                bundles.add(context.installBundle("jar:" + imageUri + "!/" + e.getName(), in));
             }
         }
         for (Path device : home.writeBridges(image)) {

@@ -102,6 +102,11 @@ class TourIT {
                 + "1 fail-overs"), replugged);
         assertTrue(row(replugged, "vnicA").matches("vnicA\\s+bridgeA\\s+200\\s+backup\\s+UP\\s.*"), replugged);
 
+        // 7. fail-back primary applied live; the host driver's bundle updated: the team keeps it
+        String updated = r.outputOf("team:status", 5);
+        assertTrue(updated.startsWith("team team0: active vnicA; 2 members (1 active, 1 backup, 0 failed)"), updated);
+        assertTrue(updated.contains("fail-back primary"), "configuration kept across the update: " + updated);
+
         assertTrue(r.err.lines().noneMatch(l -> l.startsWith("vnicteam:")), r.toString());
         System.out.printf("tour: fail-over A -> B first frame after %s ms, action %s ms; server -> client1 %s of 4000 "
                 + "received, 0 lost; client1 -> server %d received, %d lost%n", f.group(1), f.group(2), c.group(1),
