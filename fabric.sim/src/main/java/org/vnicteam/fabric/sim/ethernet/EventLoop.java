@@ -23,6 +23,34 @@ public interface EventLoop {
     /** Runs {@code task} on the loop after {@code delayNanos} of the loop's clock. */
     Cancellable schedule(long delayNanos, Runnable task);
 
+    /**
+     * Runs {@code task} on the loop and waits (at most 10 s) for its result; runs it directly when
+     * already on the loop. {@code owner} names the waiter in the timeout message.
+     */
+    default <T> T call(java.util.function.Supplier<T> task, String owner) {
+        if (inEventLoop()) {
+            return task.get();
+        }
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(owner + ": event loop did not answer within 10 s");
+        }
+    }
+
     /** A scheduled task that has not run yet can be cancelled; cancelling later does nothing. */
     @FunctionalInterface
     interface Cancellable {

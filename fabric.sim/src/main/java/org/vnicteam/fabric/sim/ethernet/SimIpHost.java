@@ -812,27 +812,8 @@ public final class SimIpHost implements AutoCloseable {
     }
 
     private <T> T onLoop(Supplier<T> s) {
-        if (closed || loop.inEventLoop()) {
-            return s.get(); // after close nothing mutates the state any more
-        }
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(s.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("host " + name + ": event loop did not answer within 10 s");
-        }
+        // after close nothing mutates the state any more: read it here
+        return closed ? s.get() : loop.call(s, "host " + name);
     }
 
     // ---- small helpers ------------------------------------------------------------------------

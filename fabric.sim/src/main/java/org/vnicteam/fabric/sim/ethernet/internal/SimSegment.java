@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.vnicteam.api.ethernet.EthernetPort;
@@ -218,27 +214,8 @@ public final class SimSegment implements EthernetSegment {
     }
 
     private <T> T onEngine(Supplier<T> s) {
-        if (closed || engine.inEventLoop()) {
-            return s.get();
-        }
-        CompletableFuture<T> f = new CompletableFuture<>();
-        engine.execute(() -> {
-            try {
-                f.complete(s.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("segment " + spec.name() + ": event thread did not answer within 10 s");
-        }
+        // after close nothing mutates the state any more: read it here
+        return closed ? s.get() : engine.call(s, "segment " + spec.name());
     }
 
     @Override
