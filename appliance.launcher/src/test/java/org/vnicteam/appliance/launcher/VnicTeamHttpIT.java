@@ -1,5 +1,6 @@
 package org.vnicteam.appliance.launcher;
 
+import org.vnicteam.appliance.http.internal.MiniJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 parser for the tests (objects to LinkedHashMap, arrays to List, numbers to Long
+ * A strict RFC 8259 parser for the tests (also used by appliance.launcher's, through this
+ * module's test jar) (objects to LinkedHashMap, arrays to List, numbers to Long
  * or Double, strings, booleans, null): it throws on anything that is not exactly one JSON value.
  */
-final class MiniJson {
+public final class MiniJson {
 
     private final String s;
     private int i;
@@ -18,7 +19,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         p.ws();
         Object v = p.value();
@@ -30,12 +31,12 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object o) {
+    public static Map<String, Object> object(Object o) {
         return (Map<String, Object>) o;
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> array(Object o) {
+    public static List<Object> array(Object o) {
         return (List<Object>) o;
     }
 
