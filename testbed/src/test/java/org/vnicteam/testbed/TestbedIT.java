@@ -1,0 +1,233 @@
+package org.vnicteam.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.vnicteam.appliance.http.internal.MiniJson;
+import org.vnicteam.lib.linux.NetNamespace;
+import org.vnicteam.testbed.Testbed.Client;
+import org.vnicteam.testbed.Testbed.Sut;
+import org.vnicteam.testbed.Traffic.Direction;
+import org.vnicteam.testbed.Traffic.Outage;
+
+/**
+ * The real-Ethernet testbed end to end: testbed/up (namespaces, Open vSwitch, the appliance in real
+ * mode with pcap ports and TAPs), traffic from every client to the server's TAP address on its
+ * VLAN, VLAN isolation, a fail-over under UDP streams both ways, and testbed/down leaving nothing.
+ * Needs root and the Debian tools test.sh installs; without them it fails, it never skips. Its
+ * namespaces are vt-PID-*, its run dir target/it/run-PID, its HTTP port a free one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+@Timeout(value = 170, unit = TimeUnit.SECONDS)
+class TestbedIT {
+
+    private static final long PID = ProcessHandle.current().pid();
+    private static final List<String> TOOLS = List.of("ip", "ovs-vswitchd", "ovsdb-server", "ovs-vsctl", "iperf3",
+            "ping", "ethtool", "curl", "jq");
+
+    private final Path root = Path.of(System.getProperty("vnicteam.root", "..")).toAbsolutePath().normalize();
+    private final Path runDir = Path.of(System.getProperty("vnicteam.it.dir", "target/it")).toAbsolutePath()
+            .resolve("run-" + PID);
+    private final String prefix = "vt-" + PID + "-";
+    private Testbed tb;
+
+    @BeforeAll
+    void up() throws Exception {
+        Sh.Result id = Sh.run(5, "id", "-u");
+        assertEquals("0", id.output().strip(), "the testbed needs root (network namespaces, Open vSwitch)");
+        for (String tool : TOOLS) {
+            if (!Sh.run(5, "sh", "-c", "command -v " + tool).ok()) {
+                fail(tool + " is missing: ./test.sh installs openvswitch-switch, iperf3, iputils-ping, ethtool, curl, jq");
+            }
+        }
+        Path image = Path.of(System.getProperty("vnicteam.image", "../appliance.launcher/target/vnicteam.jar"));
+        assertTrue(Files.isRegularFile(image), "the appliance image " + image + " is built before this module");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Sh.Result up = Sh.run(120, root.resolve("testbed/up").toString(), "--run", runDir.toString(), "--prefix",
+                prefix, "--http-port", String.valueOf(port));
+        System.out.println(up.output());
+        up.check();
+        tb = new Testbed(runDir);
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        Sh.Result down = Sh.run(60, root.resolve("testbed/down").toString(), "--run", runDir.toString());
+        System.out.println(down.output());
+        down.check();
+        String namespaces = Sh.run(5, "ip", "netns", "list").output();
+        assertFalse(namespaces.contains(prefix), "no namespace " + prefix + "* left: " + namespaces);
+        List<String> left = ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(runDir.toString())).toList();
+        assertTrue(left.isEmpty(), "no testbed process left: " + left);
+        assertFalse(Files.exists(runDir), "run dir removed");
+    }
+
+    @Test
+    @Order(1)
+    void givenTheTestbed_whenEachClientPingsTheServerOnItsVlan_thenEveryReplyArrives() {
+        for (Client c : Testbed.CLIENTS) {
+            Sh.Result r = Sh.run(10, Sh.inNs(tb.ns(c.ns()), "ping", "-n", "-c", "3", "-i", "0.2", "-W", "1",
+                    Sut.OURS.serverIp(c.vlan())));
+            assertTrue(r.ok() && r.output().contains("3 received"), c.ns() + " pings " + Sut.OURS.serverIp(c.vlan())
+                    + ": " + r.output());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void givenEachClient_whenItSendsFourMegabytesOverTcp_thenTheServerReceivesThemByteExact() throws Exception {
+        byte[] data = new byte[4 << 20];
+        new Random(PID).nextBytes(data);
+        byte[] sent = MessageDigest.getInstance("SHA-256").digest(data);
+        int port = 5301;
+        for (Client c : Testbed.CLIENTS) {
+            String server = Sut.OURS.serverIp(c.vlan());
+            try (ServerSocket listener = NetNamespace.named(tb.ns(Sut.OURS.serverNs)).call(() -> {
+                ServerSocket s = new ServerSocket();
+                s.bind(new InetSocketAddress(server, port));
+                return s;
+            })) {
+                listener.setSoTimeout(10_000);
+                CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receiveDigest(listener, data.length));
+                try (Socket s = NetNamespace.named(tb.ns(c.ns())).call(Socket::new)) {
+                    s.connect(new InetSocketAddress(server, port), 5_000);
+                    try (OutputStream out = s.getOutputStream()) {
+                        out.write(data);
+                    }
+                }
+                assertArrayEquals(sent, received.get(30, TimeUnit.SECONDS),
+                        c.ns() + " -> " + server + ": 4 MiB over TCP arrive byte-exact (SHA-256)");
+            }
+        }
+    }
+
+    private static byte[] receiveDigest(ServerSocket listener, int length) {
+        try (Socket s = listener.accept(); InputStream in = s.getInputStream()) {
+            s.setSoTimeout(10_000);
+            byte[] got = new byte[length];
+            new DataInputStream(in).readFully(got);
+            if (in.read() != -1) {
+                throw new IOException("more than " + length + " bytes arrived");
+            }
+            return MessageDigest.getInstance("SHA-256").digest(got);
+        } catch (Exception e) {
+            throw new IllegalStateException("receiving: " + e, e);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void givenEachClient_whenIperf3RunsTwoSeconds_thenTcpFlowsToTheServer() throws Exception {
+        for (Client c : Testbed.CLIENTS) {
+            String server = Sut.OURS.serverIp(c.vlan());
+            Process iperf = new ProcessBuilder(Sh.inNs(tb.ns(Sut.OURS.serverNs), "iperf3", "-s", "-1", "-B", server,
+                    "-p", "5201")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                Thread.sleep(300);
+                Sh.Result r = Sh.run(15, Sh.inNs(tb.ns(c.ns()), "iperf3", "-c", server, "-p", "5201", "-t", "2", "-J"));
+                assertTrue(r.ok(), c.ns() + ": iperf3 -c " + server + ": " + r.output());
+                Map<String, Object> end = MiniJson.object(MiniJson.object(MiniJson.parse(r.output())).get("end"));
+                double bits = ((Number) MiniJson.object(end.get("sum_received")).get("bits_per_second")).doubleValue();
+                System.out.printf("iperf3 %s -> %s: %.3f Gbit/s%n", c.ns(), server, bits / 1e9);
+                assertTrue(bits > 10e6, c.ns() + ": TCP flows (" + bits + " bit/s)");
+            } finally {
+                iperf.destroy();
+                iperf.waitFor(2, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void givenTwoVlans_whenAClientAddressesTheOtherVlan_thenNeitherTheServerNorTheClientsThereAnswer() {
+        // An address of the other VLAN's subnet on the client's own interface: the only barrier left
+        // is the VLAN itself (no routing in the way).
+        for (int[] c : new int[][] {{1, 2, 13}, {3, 1, 11}}) {
+            String ns = tb.ns("client" + c[0]);
+            String foreign = "198.18." + c[1] + ".2" + c[0] + "0/24";
+            Sh.run(5, Sh.inNs(ns, "ip", "addr", "add", foreign, "dev", "eth0")).check();
+            try {
+                for (String target : List.of(Sut.OURS.serverIp(c[1]), "198.18." + c[1] + "." + c[2])) {
+                    Sh.Result r = Sh.run(10, Sh.inNs(ns, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", target));
+                    assertFalse(r.ok(), "client" + c[0] + " must not reach " + target + " on the other VLAN: " + r.output());
+                }
+            } finally {
+                Sh.run(5, Sh.inNs(ns, "ip", "addr", "del", foreign, "dev", "eth0"));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void givenStreamsBothWaysAt4000PerSecond_whenTheActiveBridgesLinkIsCut_thenTheTeamFailsOverWithinTheLossBounds()
+            throws Exception {
+        assertEquals(Sut.OURS.linkA, tb.oursActiveLink(), "bridge A (priority 200) carries the team at first");
+        Outage up;
+        Outage down;
+        try (Traffic traffic = Traffic.start(tb, Sut.OURS, 4000, 10, 5400)) {
+            Thread.sleep(1000);
+            tb.setSwitchLink(Sut.OURS.linkA, false);
+            boolean moved = Testbed.await(2000, () -> {
+                try {
+                    return tb.oursActiveLink().equals(Sut.OURS.linkB);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Thread.sleep(1000);
+            Map<String, Object> team = tb.team();
+            tb.setSwitchLink(Sut.OURS.linkA, true);
+            assertTrue(moved, "the team moved to bridge B: " + Testbed.members(team));
+            assertTrue(Testbed.await(5000, () -> {
+                try {
+                    return tb.oursHealthy();
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "bridge A back as the backup: " + Testbed.members(tb.team()));
+            assertEquals(Sut.OURS.linkB, tb.oursActiveLink(), "fail-back none: B stays active");
+            Thread.sleep(500);
+            traffic.stop();
+            traffic.summaries().forEach(System.out::println);
+            up = traffic.whole(Direction.UP);
+            down = traffic.whole(Direction.DOWN);
+            System.out.printf("fail-over at 4000 frames/s: client→server outage %.3f ms, %d lost; "
+                    + "server→client outage %.3f ms, %d lost; team: %s%n", up.millis(), up.lost(), down.millis(),
+                    down.lost(), team.get("lastFailover"));
+        }
+        assertEquals(0, down.lost(), "server→client: nothing lost (frames not on bridge A's wire are replayed through B)");
+        assertTrue(up.lost() <= 2 * 2, "client→server: at most 2 lost per VLAN stream, was " + up.lost());
+    }
+}
