@@ -53,7 +53,7 @@ pkg_installed() {
 
 # --- what is missing ------------------------------------------------------------------------
 missing=()
-# openvswitch-switch, iperf3, iputils-ping, ethtool, curl, jq: the real-Ethernet testbed (testbed/up, TestbedIT)
+# openvswitch-switch, iperf3, iputils-ping, ethtool, curl, jq: the real-Ethernet testbed (testbed/up, RealTestbedIT)
 for pkg in tshark libpcap0.8 iproute2 chromium openvswitch-switch iperf3 iputils-ping ethtool curl jq; do
     if pkg_installed "$pkg"; then say "$pkg: installed"; else say "$pkg: missing"; missing+=("$pkg"); fi
 done
@@ -100,7 +100,7 @@ if (( ${#missing[@]} > 0 )); then
     command -v tshark >/dev/null 2>&1 || die "tshark not found after installing it"
     command -v chromium >/dev/null 2>&1 || die "chromium not found after installing it (VnicTeamHttpIT needs it)"
     for tool in ovs-vswitchd iperf3 ping ethtool; do
-        command -v "$tool" >/dev/null 2>&1 || die "$tool not found after installing it (TestbedIT needs it)"
+        command -v "$tool" >/dev/null 2>&1 || die "$tool not found after installing it (RealTestbedIT needs it)"
     done
     say "installed: ${missing[*]}"
 fi

@@ -19,8 +19,7 @@ appctl() { local inst=$1; shift; ovs-appctl --target="$RUN/ovs-$inst/ovs-vswitch
 # Whether the pid in file $1 is alive and its command line contains $2 (a reused pid is not ours).
 pid_alive() {
     local pidfile=$1 want=$2 pid
-    [[ -f $pidfile ]] || return 1
-    pid=$(<"$pidfile")
+    pid=$(cat "$pidfile" 2>/dev/null) || return 1 # (a daemon removes its pid file as it exits)
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     [[ -r /proc/$pid/cmdline ]] || return 1
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$want"
@@ -30,7 +29,7 @@ pid_alive() {
 stop_pid() {
     local pidfile=$1 want=$2 pid i
     if pid_alive "$pidfile" "$want"; then
-        pid=$(<"$pidfile")
+        pid=$(cat "$pidfile" 2>/dev/null) || return 0
         kill -TERM "$pid" 2>/dev/null || true
         for ((i = 0; i < 100; i++)); do
             pid_alive "$pidfile" "$want" || break

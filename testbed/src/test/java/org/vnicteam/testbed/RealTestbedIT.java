@@ -47,7 +47,7 @@ import org.vnicteam.testbed.Traffic.Outage;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
-class TestbedIT {
+class RealTestbedIT {
 
     private static final long PID = ProcessHandle.current().pid();
     private static final List<String> TOOLS = List.of("ip", "ovs-vswitchd", "ovsdb-server", "ovs-vsctl", "iperf3",
