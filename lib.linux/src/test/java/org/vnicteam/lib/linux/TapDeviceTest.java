@@ -16,22 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pcap4j.packet.ArpPacket;
 import org.pcap4j.packet.EthernetPacket;
-import org.pcap4j.packet.IcmpV4CommonPacket;
-import org.pcap4j.packet.IcmpV4EchoPacket;
-import org.pcap4j.packet.IcmpV4EchoReplyPacket;
-import org.pcap4j.packet.IpV4Packet;
-import org.pcap4j.packet.IpV4Rfc791Tos;
 import org.pcap4j.packet.Packet;
-import org.pcap4j.packet.UnknownPacket;
-import org.pcap4j.packet.namednumber.ArpHardwareType;
-import org.pcap4j.packet.namednumber.ArpOperation;
-import org.pcap4j.packet.namednumber.EtherType;
-import org.pcap4j.packet.namednumber.IcmpV4Code;
-import org.pcap4j.packet.namednumber.IcmpV4Type;
-import org.pcap4j.packet.namednumber.IpNumber;
-import org.pcap4j.packet.namednumber.IpVersion;
 import org.pcap4j.util.MacAddress;
 import org.vnicteam.lib.pcap4j.Pcap4j;
 
@@ -42,34 +28,29 @@ import org.vnicteam.lib.pcap4j.Pcap4j;
 class TapDeviceTest {
 
     static final long PID = ProcessHandle.current().pid();
-    static final String NS = "vt-taptest-" + PID;
     static final String TAP = "vtt" + PID;
     static final byte[] TAP_MAC = { 0x02, 0x76, 0x74, 0x00, 0x00, 0x01 };
     static final byte[] PEER_MAC = { 0x02, 0x76, 0x74, 0x00, 0x00, 0x02 };
     static final String TAP_IP = "198.18.200.1";
     static final String PEER_IP = "198.18.200.2";
 
+    static TestNamespace testNs;
     static NetNamespace ns;
 
     @BeforeAll
     static void createNamespace() throws Exception {
         Pcap4j.init();
-        Shell.run("ip", "netns", "add", NS);
-        ns = NetNamespace.named(NS);
+        testNs = TestNamespace.create("vt-taptest");
+        ns = testNs.namespace();
     }
 
     @AfterAll
     static void deleteNamespace() throws Exception {
-        Shell.run("ip", "netns", "del", NS);
+        testNs.close();
     }
 
     static String ip(String... args) throws Exception {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "ip";
-        cmd[1] = "-n";
-        cmd[2] = NS;
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        return Shell.run(cmd);
+        return testNs.ip(args);
     }
 
     static TapDevice configured(String name) throws Exception {
@@ -152,45 +133,22 @@ class TapDeviceTest {
         }
     }
 
-    /** The peer: ARP replies for PEER_IP, echo replies to echo requests for it; null for anything else. */
+    /** The peer: answers ARP for PEER_IP and echo requests to it, counting them; null for anything else. */
     static Packet answer(EthernetPacket frame, AtomicInteger arpRequests, AtomicInteger echoRequests)
             throws Exception {
-        MacAddress tapMac = MacAddress.getByAddress(TAP_MAC);
         MacAddress peerMac = MacAddress.getByAddress(PEER_MAC);
         Inet4Address peerIp = (Inet4Address) InetAddress.getByName(PEER_IP);
-        ArpPacket arp = frame.get(ArpPacket.class);
-        if (arp != null && arp.getHeader().getOperation().equals(ArpOperation.REQUEST)
-                && arp.getHeader().getDstProtocolAddr().equals(peerIp)) {
-            assertEquals(tapMac, arp.getHeader().getSrcHardwareAddr(), "asked from the TAP's MAC");
+        EthernetPacket reply = PeerFrames.arpReply(frame, peerMac, peerIp);
+        if (reply != null) {
+            assertEquals(MacAddress.getByAddress(TAP_MAC), frame.getHeader().getSrcAddr(), "asked from the TAP's MAC");
             arpRequests.incrementAndGet();
-            ArpPacket.Builder reply = new ArpPacket.Builder().hardwareType(ArpHardwareType.ETHERNET)
-                    .protocolType(EtherType.IPV4).hardwareAddrLength((byte) 6).protocolAddrLength((byte) 4)
-                    .operation(ArpOperation.REPLY).srcHardwareAddr(peerMac).srcProtocolAddr(peerIp)
-                    .dstHardwareAddr(arp.getHeader().getSrcHardwareAddr())
-                    .dstProtocolAddr(arp.getHeader().getSrcProtocolAddr());
-            return new EthernetPacket.Builder().dstAddr(tapMac).srcAddr(peerMac).type(EtherType.ARP)
-                    .payloadBuilder(reply).paddingAtBuild(true).build();
+            return reply;
         }
-        IpV4Packet ip = frame.get(IpV4Packet.class);
-        IcmpV4EchoPacket echo = frame.get(IcmpV4EchoPacket.class);
-        if (ip != null && echo != null && ip.getHeader().getDstAddr().equals(peerIp)) {
+        reply = PeerFrames.echoReply(frame, peerMac, peerIp);
+        if (reply != null) {
             echoRequests.incrementAndGet();
-            IcmpV4EchoReplyPacket.Builder body = new IcmpV4EchoReplyPacket.Builder()
-                    .identifier(echo.getHeader().getIdentifier())
-                    .sequenceNumber(echo.getHeader().getSequenceNumber());
-            if (echo.getPayload() != null) {
-                body.payloadBuilder(new UnknownPacket.Builder().rawData(echo.getPayload().getRawData()));
-            }
-            IcmpV4CommonPacket.Builder icmp = new IcmpV4CommonPacket.Builder().type(IcmpV4Type.ECHO_REPLY)
-                    .code(IcmpV4Code.NO_CODE).payloadBuilder(body).correctChecksumAtBuild(true);
-            IpV4Packet.Builder reply = new IpV4Packet.Builder().version(IpVersion.IPV4)
-                    .tos(IpV4Rfc791Tos.newInstance((byte) 0)).ttl((byte) 64).protocol(IpNumber.ICMPV4)
-                    .srcAddr(peerIp).dstAddr(ip.getHeader().getSrcAddr()).payloadBuilder(icmp)
-                    .correctChecksumAtBuild(true).correctLengthAtBuild(true);
-            return new EthernetPacket.Builder().dstAddr(frame.getHeader().getSrcAddr()).srcAddr(peerMac)
-                    .type(EtherType.IPV4).payloadBuilder(reply).paddingAtBuild(true).build();
         }
-        return null;
+        return reply;
     }
 
     @Test
@@ -215,7 +173,7 @@ class TapDeviceTest {
         assertEquals(TapDevice.CLOSED, reader.get(1, TimeUnit.SECONDS));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(millis < 500, "reader ended " + millis + " ms after close");
-        assertFalse(ip("-o", "link", "show").contains(TAP + ":"), "a TAP it created goes with the fd");
+        assertFalse(testNs.hasInterface(TAP), "a TAP it created goes with the fd");
         assertFalse(tap.isOpen());
         tap.close(); // again: nothing
         IOException e = assertThrows(IOException.class, () -> tap.write(new byte[60], 0, 60));
