@@ -257,22 +257,39 @@ public final class TapDevice implements Closeable {
                 if (closed) {
                     return CLOSED;
                 }
+                // under load a frame is usually waiting: read first, poll only when there was none
+                int n = readNow(buf);
+                if (n > 0) {
+                    return n;
+                }
                 int ready = LibC.poll(pollfds, 2, Math.max(0, timeoutMillis));
                 if (ready <= 0 || closed) {
                     return closed ? CLOSED : 0;
                 }
-                long n = LibC.read(fd, readBuffer, Math.min(buf.length, MAX_FRAME));
-                readBuffer.read(0, buf, 0, (int) n);
-                return (int) n;
+                return readNow(buf);
             }
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Tun.EINTR) {
+                return 0;
+            }
+            throw LibC.io("poll", "TAP " + name, e);
+        } finally {
+            use.readLock().unlock();
+        }
+    }
+
+    /** One frame if one is waiting, else 0 (the descriptor is non-blocking). */
+    private int readNow(byte[] buf) throws IOException {
+        try {
+            int n = (int) LibC.read(fd, readBuffer, Math.min(buf.length, MAX_FRAME));
+            readBuffer.read(0, buf, 0, n);
+            return n;
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == Tun.EAGAIN || errno == Tun.EINTR) {
                 return 0;
             }
             throw LibC.io("read", "TAP " + name, e);
-        } finally {
-            use.readLock().unlock();
         }
     }
 
