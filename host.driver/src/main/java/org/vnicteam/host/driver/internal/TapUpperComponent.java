@@ -46,7 +46,7 @@ public final class TapUpperComponent implements UpperBinding {
         @AttributeDefinition(description = "Binding name (service property upper.name), e.g. 'server-vlan1'.")
         String upper_name();
 
-        @AttributeDefinition(name = "interface", description = "TAP interface name (at most 15 characters), "
+        @AttributeDefinition(name = "Interface", description = "TAP interface name (at most 15 characters), "
                 + "e.g. 'vlan1'; created if missing, attached if it is a persistent TAP.")
         String interface$();
 
@@ -100,6 +100,7 @@ public final class TapUpperComponent implements UpperBinding {
     private final LongAdder upErrors = new LongAdder();
     private final LongAdder carrierErrors = new LongAdder();
     private final AtomicBoolean writeErrorLogged = new AtomicBoolean();
+    private final AtomicBoolean sendErrorLogged = new AtomicBoolean();
 
     @Activate
     public TapUpperComponent(@Reference(name = "team") Team team, Config c) throws IOException {
@@ -200,12 +201,25 @@ public final class TapUpperComponent implements UpperBinding {
             Miniport m = miniport;
             if (m == null) {
                 downDroppedUnbound.increment();
-            } else if (m.send(frame, 0, n)) {
+            } else if (send(m, frame, n)) {
                 downFrames.increment();
                 downBytes.add(n);
             } else {
                 downDroppedMiniport.increment();
             }
+        }
+    }
+
+    /** Miniport.send, which must not throw; if it does anyway, the reader goes on. */
+    private boolean send(Miniport m, ByteBuffer frame, int length) {
+        try {
+            return m.send(frame, 0, length);
+        } catch (RuntimeException e) {
+            if (sendErrorLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "upper binding " + upperName + ": " + m + " threw on send (counted as "
+                        + "dropped by the miniport; further ones only counted)", e);
+            }
+            return false;
         }
     }
 
