@@ -3,7 +3,7 @@
 # than the sources. The working directory is the appliance home (deploy/, data/, your etc/).
 #   ./run.sh                    the appliance: java -jar appliance.launcher/target/vnicteam.jar
 #   ./run.sh --script FILE      runs the console commands in FILE; exit 0 when all succeeded
-#   ./run.sh --help             the launcher's options (--home DIR, --daemon, --export-etc DIR)
+#   ./run.sh --help             the launcher's options (--real, --home DIR, --daemon, --export-etc DIR)
 #   ./run.sh --tour [FILE]      the fabric tour instead (plain Java, no OSGi; writes a pcap file)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

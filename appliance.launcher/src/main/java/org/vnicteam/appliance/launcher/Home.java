@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -26,8 +27,9 @@ import java.util.stream.Stream;
  *           default of the same PID. Watched by FileInstall when it exists at start.
  * deploy/   watched by FileInstall: bundles (.jar) and configurations (.cfg, .config), hot.
  * data/     state: cache/ (framework storage, cleaned at every start), etc-image/ (the image's
- *           default configurations FileInstall applies, rewritten at every start), bridges/ (the
- *           image's bridge device bundles, rewritten at every start and installed from there),
+ *           default configurations of the mode it runs in, which FileInstall applies, rewritten at
+ *           every start), bridges/ (the image's bridge device bundles, rewritten at every start and
+ *           installed from there),
  *           gosh/ (the image's console profile), webconsole.password (hash of the generated Web
  *           Console password), .lock
  * </pre>
@@ -95,10 +97,11 @@ final class Home implements AutoCloseable {
     }
 
     /**
-     * Writes the image's default configurations (etc/*.cfg, etc/*.config in the jar) to
-     * data/etc-image/, leaving out those whose PID the user's etc/ or deploy/ configures.
+     * Writes the image's default configurations of {@code mode} (etc/*.cfg, etc/*.config and those
+     * of etc/MODE/ in the jar, see {@link ImageEtc#configurations}) to data/etc-image/, leaving out
+     * those whose PID the user's etc/ or deploy/ configures.
      */
-    void composeDefaultConfiguration(JarFile image) throws IOException {
+    void composeDefaultConfiguration(JarFile image, ImageEtc.Mode mode) throws IOException {
         Path dir = imageConfigurations();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> old = Files.list(dir)) {
@@ -115,13 +118,13 @@ final class Home implements AutoCloseable {
         for (Path p : configFiles(deploy())) {
             userKeys.add(configKey(p.getFileName().toString()));
         }
-        for (JarEntry e : image.stream().filter(e -> e.getName().startsWith("etc/") && !e.isDirectory()).toList()) {
-            String name = e.getName().substring("etc/".length());
-            if (name.contains("/") || !isConfigFile(Path.of(name)) || userKeys.contains(configKey(name))) {
+        for (Map.Entry<String, JarEntry> e : ImageEtc.configurations(image, mode).entrySet()) {
+            if (userKeys.contains(e.getKey())) {
                 continue;
             }
-            try (InputStream in = image.getInputStream(e)) {
-                Files.copy(in, dir.resolve(name));
+            String name = e.getValue().getName();
+            try (InputStream in = image.getInputStream(e.getValue())) {
+                Files.copy(in, dir.resolve(name.substring(name.lastIndexOf('/') + 1)));
             }
         }
     }

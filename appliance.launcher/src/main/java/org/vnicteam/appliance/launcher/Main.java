@@ -32,7 +32,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * runs headless. See docs/appliance.md.
  *
  * <pre>
- * java -jar vnicteam.jar [--home DIR] [--script FILE | --daemon]
+ * java -jar vnicteam.jar [--real] [--home DIR] [--script FILE | --daemon]
  * java -jar vnicteam.jar --export-etc DIR
  * </pre>
  *
@@ -47,10 +47,15 @@ public final class Main {
     static final int EXIT_START_FAILED = 3;
 
     private static final String USAGE = String.join("\n",
-            "usage: java -jar vnicteam.jar [--home DIR] [--script FILE | --daemon]",
+            "usage: java -jar vnicteam.jar [--real] [--home DIR] [--script FILE | --daemon]",
             "       java -jar vnicteam.jar --export-etc DIR",
             "",
             "  (no option)      start the appliance and give the Gogo console (g!); Ctrl-D stops it",
+            "                   (embedded mode: the simulated fabric, Ethernet segment and server hosts)",
+            "  --real           real mode (root): the same bundles, the fabric still simulated, but the",
+            "                   bridges' Ethernet ports are Linux interfaces ethA and ethB (pcap) and the",
+            "                   server's VLANs 1 and 2 are TAP interfaces vlan1 (198.18.1.1/24) and vlan2",
+            "                   (198.18.2.1/24) in the appliance's network namespace (etc/real/)",
             "  --script FILE    run the console commands in FILE (one per line, # comments), print",
             "                   each line and its result, stop; exit 0 when every line succeeded,",
             "                   1 at the first failing line (echoed on stderr)",
@@ -58,7 +63,8 @@ public final class Main {
             "  --home DIR       the appliance home (default: the working directory): DIR/etc holds",
             "                   your configuration, DIR/deploy is watched for bundles and .cfg/.config",
             "                   files, DIR/data holds state (framework cache, Web Console password)",
-            "  --export-etc DIR write the image's default configuration files into DIR and exit",
+            "  --export-etc DIR write the image's default configuration files into DIR and exit: those",
+            "                   of both modes in DIR, each mode's own in DIR/embedded and DIR/real",
             "",
             "Framework and system properties: -Dkey=value before -jar overrides etc/framework.properties.");
 
@@ -127,7 +133,7 @@ public final class Main {
                 System.setProperty("org.jline.terminal.dumb", "true");
                 System.setProperty("org.jline.terminal.provider", "dumb");
             }
-            home.composeDefaultConfiguration(image);
+            home.composeDefaultConfiguration(image, options.mode());
             WebConsolePassword password = WebConsolePassword.resolve(home, settings.framework());
             settings.framework().put("felix.fileinstall.dir", home.fileInstallDirs());
             settings.framework().putIfAbsent("gosh.home", home.goshHome(image).toString());
@@ -181,7 +187,7 @@ public final class Main {
             webStart.setDaemon(true);
             webStart.start();
             startAll(groups.remove(3), failures);
-            printBanner(context, home, bundles, password);
+            printBanner(context, home, bundles, password, options.mode());
             startAll(groups.remove(4), failures); // the console: its prompt says "ready"
             trace("console started");
             if (script != null) {
@@ -280,10 +286,12 @@ public final class Main {
         return sb.toString();
     }
 
-    private void printBanner(BundleContext context, Home home, List<Bundle> bundles, WebConsolePassword password) {
+    private void printBanner(BundleContext context, Home home, List<Bundle> bundles, WebConsolePassword password,
+            ImageEtc.Mode mode) {
         String version = Main.class.getPackage().getImplementationVersion();
         out.printf("vnicteam %s: %d bundles started in %.2f s; home %s%n", version == null ? "dev" : version,
                 bundles.size(), secondsSinceJvmStart(), home.root());
+        out.println("Mode: " + mode.folder() + " (" + mode.description() + ")");
         String root = context.getProperty("felix.webconsole.manager.root");
         out.println("Web Console: http://" + httpAddress(context) + (root == null ? "/system/console" : root) + "  "
                 + password.describe());
@@ -368,22 +376,11 @@ public final class Main {
     }
 
     private int exportEtc(JarFile image, String dir) throws IOException {
-        Path target = Path.of(dir);
-        Files.createDirectories(target);
-        int n = 0;
-        for (JarEntry e : image.stream().filter(e -> e.getName().startsWith("etc/") && !e.isDirectory()).toList()) {
-            Path file = target.resolve(e.getName().substring("etc/".length()));
-            if (Files.exists(file)) {
-                err.println("vnicteam: " + file + " exists, left as it is");
-                continue;
-            }
-            try (InputStream in = image.getInputStream(e)) {
-                Files.copy(in, file);
-            }
-            out.println(file);
-            n++;
-        }
-        out.println(n + " file(s) written; edit them and copy those you change into <home>/etc/");
+        List<Path> written = ImageEtc.export(image, Path.of(dir),
+                file -> err.println("vnicteam: " + file + " exists, left as it is"));
+        written.forEach(out::println);
+        out.println(written.size() + " file(s) written; edit them and copy those you change into <home>/etc/ (those of"
+                + " " + dir + "/embedded or /real for that mode)");
         return EXIT_OK;
     }
 
@@ -401,19 +398,21 @@ public final class Main {
     }
 
     /** The command line. */
-    record Options(String home, String script, boolean daemon, String exportEtc, boolean help) {
+    record Options(String home, String script, boolean daemon, String exportEtc, boolean help, boolean real) {
         static Options parse(String[] args) throws UsageException {
             String home = null;
             String script = null;
             String exportEtc = null;
             boolean daemon = false;
             boolean help = false;
+            boolean real = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "--home" -> home = value(args, ++i, a);
                     case "--script", "-s" -> script = value(args, ++i, a);
                     case "--daemon" -> daemon = true;
+                    case "--real" -> real = true;
                     case "--export-etc" -> exportEtc = value(args, ++i, a);
                     case "--help", "-h" -> help = true;
                     default -> throw new UsageException("unknown argument '" + a + "'");
@@ -422,7 +421,11 @@ public final class Main {
             if (script != null && daemon) {
                 throw new UsageException("--script and --daemon exclude each other");
             }
-            return new Options(home, script, daemon, exportEtc, help);
+            return new Options(home, script, daemon, exportEtc, help, real);
+        }
+
+        ImageEtc.Mode mode() {
+            return real ? ImageEtc.Mode.REAL : ImageEtc.Mode.EMBEDDED;
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnicteam.lib.linux.TestNamespace;
 
 /**
  * The built image, target/vnicteam.jar, run as a child process the way a user runs it: scripts of
@@ -241,6 +242,123 @@ class ApplianceImageIT {
         }
     }
 
+    @Test
+    void givenTheImage_whenEtcIsExported_thenTheCommonFilesAndEachModesOwnInItsFolder() throws Exception {
+        Path home = newHome("export-etc");
+        Path dir = home.resolve("exported");
+
+        Result r = run(home, "--real", "--export-etc", dir.toString());
+
+        assertEquals(0, r.exit, r.toString());
+        for (String common : List.of("framework.properties", "org.vnicteam.fabric.config", "org.vnicteam.team.config",
+                "org.vnicteam.miniport-vlan1.config", "org.vnicteam.vnic-vnicA.config")) {
+            assertTrue(Files.isRegularFile(dir.resolve(common)), common);
+        }
+        for (String embedded : List.of("org.vnicteam.ethernet.config", "org.vnicteam.upper.simhost-server-vlan1.config",
+                "org.vnicteam.upper.simhost-server-vlan2.config")) {
+            assertTrue(Files.isRegularFile(dir.resolve("embedded").resolve(embedded)), embedded);
+            assertFalse(Files.exists(dir.resolve(embedded)), "only in embedded/: " + embedded);
+        }
+        for (String real : List.of("org.vnicteam.ethernet.config", "org.vnicteam.ethernet.pcap-bridgeA-eth.config",
+                "org.vnicteam.ethernet.pcap-bridgeB-eth.config", "org.vnicteam.upper.tap-server-vlan1.config",
+                "org.vnicteam.upper.tap-server-vlan2.config")) {
+            assertTrue(Files.isRegularFile(dir.resolve("real").resolve(real)), real);
+        }
+        String tap = Files.readString(dir.resolve("real/org.vnicteam.upper.tap-server-vlan1.config"));
+        assertTrue(tap.contains("interface=\"vlan1\"") && tap.contains("address=\"198.18.1.1/24\""), tap);
+        String pcap = Files.readString(dir.resolve("real/org.vnicteam.ethernet.pcap-bridgeB-eth.config"));
+        assertTrue(pcap.contains("name=\"bridgeB-eth\"") && pcap.contains("interface=\"ethB\""), pcap);
+        assertTrue(r.out.contains("file(s) written"), r.toString());
+    }
+
+    /**
+     * The real mode started inside a namespace of the test's own (root, iproute2): the server's
+     * VLANs are TAP interfaces there, without carrier while the bridges have no Ethernet link;
+     * only the real mode's files are applied (no simulated segment, no simulated server hosts).
+     */
+    @Test
+    void givenTheRealModeInATestNamespace_whenStarted_thenTheServersVlansAreTapsAndNothingSimulatedOnEthernet()
+            throws Exception {
+        Path home = newHome("real");
+        Path script = write(home.resolve("real.gogo"), """
+                team:miniports
+                ethernet:status
+                """);
+        Result r;
+        try (TestNamespace ns = TestNamespace.create("vt-imgreal")) {
+            ns.ip("link", "set", "lo", "up"); // HTTP listens on 127.0.0.1
+            r = runIn(ns, home, "--real", "--script", script.toString());
+            assertFalse(ns.hasInterface("vlan1"), "the TAPs go with the process");
+        }
+
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("\nMode: real ("), r.toString());
+        String miniports = r.outputOf(0);
+        assertTrue(row(miniports, "vlan1").matches("vlan1\\s+1\\s+server-vlan1\\s+DISCONNECTED\\s+198\\.18\\.1\\.1\\s.*"),
+                miniports);
+        assertTrue(miniports.contains("upper server-vlan1: TAP vlan1 198.18.1.1/24 NO-CARRIER;"), miniports);
+        assertTrue(miniports.contains("upper server-vlan2: TAP vlan2 198.18.2.1/24 NO-CARRIER;"), miniports);
+        assertFalse(miniports.contains("SimIpHost"), miniports);
+        List<String> applied;
+        try (var files = Files.list(home.resolve("data/etc-image"))) {
+            applied = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("org.vnicteam.ethernet.config", "org.vnicteam.ethernet.pcap-bridgeA-eth.config",
+                "org.vnicteam.ethernet.pcap-bridgeB-eth.config", "org.vnicteam.fabric.config",
+                "org.vnicteam.host.hca.config", "org.vnicteam.miniport-vlan1.config",
+                "org.vnicteam.miniport-vlan2.config", "org.vnicteam.team.config",
+                "org.vnicteam.upper.tap-server-vlan1.config", "org.vnicteam.upper.tap-server-vlan2.config",
+                "org.vnicteam.vnic-vnicA.config", "org.vnicteam.vnic-vnicB.config"), applied);
+        assertTrue(r.outputOf(1).lines().noneMatch(l -> l.startsWith("p1 ")), "no simulated switch ports: "
+                + r.outputOf(1));
+    }
+
+    /**
+     * A TAP upper binding in the embedded default, inside a namespace of the test's own (root,
+     * iproute2): VLAN 1's miniport is bound to the TAP instead of the simulated host, so the
+     * simulated clients' pings to 198.18.1.1 are answered by the Linux kernel through the whole
+     * stack (TAP, miniport, team, VNIC, fabric, bridge, segment).
+     */
+    @Test
+    void givenATapBindingOnVlan1_whenClientsPingTheServer_thenTheServersKernelAnswersThroughTheTeam()
+            throws Exception {
+        Path home = newHome("tap-e2e");
+        write(home.resolve("etc/org.vnicteam.upper.tap-kernel-vlan1.config"), """
+                upper.name="kernel-vlan1"
+                interface="vlan1"
+                address="198.18.1.1/24"
+                """);
+        write(home.resolve("etc/org.vnicteam.miniport-vlan1.config"), """
+                name="vlan1"
+                vlan=I"1"
+                ip.address="198.18.1.1"
+                upper.target="(upper.name=kernel-vlan1)"
+                """);
+        Path script = write(home.resolve("tap.gogo"), """
+                ethernet:ping client1 198.18.1.1 20
+                ethernet:ping client2 198.18.1.1 20
+                team:miniports
+                """);
+        Result r;
+        try (TestNamespace ns = TestNamespace.create("vt-imgtap")) {
+            ns.ip("link", "set", "lo", "up"); // HTTP listens on 127.0.0.1
+            r = runIn(ns, home, "--script", script.toString());
+        }
+
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.outputOf(0).startsWith("ping 198.18.1.1: 20 sent, 20 received, 0 lost"), r.toString());
+        assertTrue(r.outputOf(1).startsWith("ping 198.18.1.1: 20 sent, 20 received, 0 lost"), r.toString());
+        String miniports = r.outputOf(2);
+        assertTrue(row(miniports, "vlan1").matches("vlan1\\s+1\\s+kernel-vlan1\\s+connected\\s.*"), miniports);
+        Matcher m = Pattern.compile("upper kernel-vlan1: TAP vlan1 198\\.18\\.1\\.1/24 carrier; from the kernel (\\d+) "
+                + "frames \\(dropped: 0 by the miniport, 0 unbound, 0 read errors\\); to the kernel (\\d+) frames "
+                + "\\(dropped: 0 refused, 0 errors\\)").matcher(miniports);
+        assertTrue(m.find(), miniports);
+        assertTrue(Integer.parseInt(m.group(1)) >= 40 && Integer.parseInt(m.group(2)) >= 40,
+                "40 echo replies from the kernel, 40 requests into it: " + miniports);
+        assertTrue(r.err.lines().noneMatch(l -> l.startsWith("vnicteam:")), r.toString());
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private record Result(int exit, String out, String err) {
@@ -289,7 +407,12 @@ class ApplianceImageIT {
     }
 
     private static Result run(Path home, String... args) throws Exception {
-        Process p = start(home, freePort(), args);
+        return runIn(null, home, args);
+    }
+
+    /** As {@link #run}, inside the network namespace {@code netns} ({@code ip netns exec}) unless null. */
+    private static Result runIn(TestNamespace netns, Path home, String... args) throws Exception {
+        Process p = start(netns, home, freePort(), args);
         try {
             assertTrue(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "the image ends within " + WAIT_SECONDS + " s");
             return new Result(p.exitValue(), Files.readString(home.resolve("stdout.txt")),
@@ -301,10 +424,17 @@ class ApplianceImageIT {
 
     /** java -jar vnicteam.jar --home HOME ARGS, HTTP on PORT, output into HOME/stdout.txt and stderr.txt. */
     private static Process start(Path home, int port, String... args) throws IOException {
+        return start(null, home, port, args);
+    }
+
+    private static Process start(TestNamespace netns, Path home, int port, String... args) throws IOException {
         Path image = Path.of(System.getProperty("vnicteam.image", "target/vnicteam.jar"));
         assertTrue(Files.isRegularFile(image), "the image is built: " + image);
         write(home.resolve("etc/framework.properties"), "org.osgi.service.http.port=" + port + "\n");
         List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns.name()));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-jar");
         cmd.add(image.toAbsolutePath().toString());

@@ -35,6 +35,8 @@ class LauncherTest {
         assertThrows(Main.UsageException.class, () -> Main.Options.parse(new String[] { "--bogus" }));
         assertThrows(Main.UsageException.class,
                 () -> Main.Options.parse(new String[] { "--script", "s", "--daemon" }));
+        assertEquals(ImageEtc.Mode.EMBEDDED, o.mode());
+        assertEquals(ImageEtc.Mode.REAL, Main.Options.parse(new String[] { "--real", "--daemon" }).mode());
     }
 
     @Test
@@ -58,13 +60,60 @@ class LauncherTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/org.vnicteam.fabric.cfg"), "name=mine\n");
         try (Home home = Home.open(root); JarFile image = new JarFile(jar.toFile())) {
-            home.composeDefaultConfiguration(image);
+            home.composeDefaultConfiguration(image, ImageEtc.Mode.EMBEDDED);
             List<Path> defaults = Home.configFiles(home.imageConfigurations());
             assertEquals(List.of(home.imageConfigurations().resolve("org.vnicteam.other.cfg")), defaults);
             assertEquals(2, home.configFilesAtStart().size());
             assertTrue(home.fileInstallDirs().endsWith(root.resolve("etc") + "," + root.resolve("deploy")));
             assertThrows(IOException.class, () -> Home.open(root), "a second instance on the same home");
         }
+    }
+
+    @Test
+    void givenAnImageWithModeFolders_whenComposedForEachMode_thenTheCommonFilesAndThatModesOnly() throws Exception {
+        Path jar = jar(tmp.resolve("image-modes.jar"),
+                "etc/org.vnicteam.team.config", "common",
+                "etc/org.vnicteam.ethernet.config", "common segment",
+                "etc/framework.properties", "x=1",
+                "etc/embedded/org.vnicteam.ethernet.config", "simulated segment",
+                "etc/embedded/org.vnicteam.upper.simhost-server-vlan1.config", "simhost",
+                "etc/real/org.vnicteam.ethernet.config", "no segment",
+                "etc/real/org.vnicteam.ethernet.pcap-bridgeA-eth.config", "pcap",
+                "etc/real/org.vnicteam.upper.tap-server-vlan1.config", "tap",
+                "etc/real/notes/org.vnicteam.deeper.config", "not a mode's file");
+        Path root = tmp.resolve("home-modes");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/org.vnicteam.upper.tap-server-vlan1.config"), "mine");
+        try (Home home = Home.open(root); JarFile image = new JarFile(jar.toFile())) {
+            home.composeDefaultConfiguration(image, ImageEtc.Mode.EMBEDDED);
+            Path dir = home.imageConfigurations();
+            assertEquals(List.of(dir.resolve("org.vnicteam.ethernet.config"), dir.resolve("org.vnicteam.team.config"),
+                    dir.resolve("org.vnicteam.upper.simhost-server-vlan1.config")), Home.configFiles(dir));
+            assertEquals("simulated segment", Files.readString(dir.resolve("org.vnicteam.ethernet.config")),
+                    "a mode's file wins over a common one of the same PID");
+
+            home.composeDefaultConfiguration(image, ImageEtc.Mode.REAL);
+            assertEquals(List.of(dir.resolve("org.vnicteam.ethernet.config"),
+                    dir.resolve("org.vnicteam.ethernet.pcap-bridgeA-eth.config"),
+                    dir.resolve("org.vnicteam.team.config")), Home.configFiles(dir),
+                    "the embedded mode's files are gone, the user's etc/ replaces the image's TAP file");
+            assertEquals("no segment", Files.readString(dir.resolve("org.vnicteam.ethernet.config")));
+        }
+
+        Path export = tmp.resolve("export");
+        Files.createDirectories(export.resolve("real"));
+        Files.writeString(export.resolve("real/org.vnicteam.upper.tap-server-vlan1.config"), "edited");
+        List<Path> exists = new java.util.ArrayList<>();
+        try (JarFile image = new JarFile(jar.toFile())) {
+            List<Path> written = ImageEtc.export(image, export, exists::add);
+            assertEquals(8, written.size(), written.toString());
+            assertTrue(written.contains(export.resolve("framework.properties")));
+            assertTrue(written.contains(export.resolve("embedded/org.vnicteam.upper.simhost-server-vlan1.config")));
+            assertTrue(written.contains(export.resolve("real/org.vnicteam.ethernet.pcap-bridgeA-eth.config")));
+            assertEquals("simulated segment", Files.readString(export.resolve("embedded/org.vnicteam.ethernet.config")));
+        }
+        assertEquals(List.of(export.resolve("real/org.vnicteam.upper.tap-server-vlan1.config")), exists);
+        assertEquals("edited", Files.readString(exists.get(0)), "left as it was");
     }
 
     @Test
@@ -110,6 +159,16 @@ class LauncherTest {
             assertTrue(WebConsolePassword.resolve(home, configured).describe().contains("from felix.webconsole.password"));
             assertEquals("secret", configured.get(WebConsolePassword.PROPERTY));
         }
+    }
+
+    /** A jar of text entries: name, text, name, text, ... */
+    private static Path jar(Path file, String... nameThenText) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < nameThenText.length; i += 2) {
+                put(out, nameThenText[i], nameThenText[i + 1]);
+            }
+        }
+        return file;
     }
 
     private static void put(JarOutputStream out, String name, String text) throws IOException {

@@ -24,6 +24,7 @@ import org.vnicteam.api.host.FailbackPolicy;
 import org.vnicteam.api.host.Miniport;
 import org.vnicteam.api.host.Team;
 import org.vnicteam.api.host.TeamStatus;
+import org.vnicteam.api.host.UpperBinding;
 import org.vnicteam.api.host.Vnic;
 
 /**
@@ -55,6 +56,7 @@ public final class TeamCommands {
     private final ConfigurationAdmin cm;
     private final List<Vnic> vnics = new CopyOnWriteArrayList<>();
     private final List<ServiceReference<Miniport>> miniports = new CopyOnWriteArrayList<>();
+    private final List<ServiceReference<UpperBinding>> uppers = new CopyOnWriteArrayList<>();
     private final BundleContext context;
 
     @Activate
@@ -83,6 +85,15 @@ public final class TeamCommands {
         miniports.remove(ref);
     }
 
+    @Reference(name = "upper", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addUpper(ServiceReference<UpperBinding> ref) {
+        uppers.add(ref);
+    }
+
+    void removeUpper(ServiceReference<UpperBinding> ref) {
+        uppers.remove(ref);
+    }
+
     @Descriptor("show the fail-over team: members (bridge, priority, state active/backup/failed, link, watchers, "
             + "last cause, counters), the active member, the last fail-over with its cause and measured duration, "
             + "team counters and recent events")
@@ -99,13 +110,16 @@ public final class TeamCommands {
                 .toList());
     }
 
-    @Descriptor("show the server's VLAN miniports: VLAN, upper binding, media state, IP address, frames, drops")
+    @Descriptor("show the server's VLAN miniports: VLAN, upper binding, media state, IP address, frames, drops; "
+            + "then each upper binding as it describes itself (a TAP: interface, carrier, frames and drops)")
     public MiniportReport miniports() {
         return new MiniportReport(miniports.stream().map(r -> Services.use(context, r, Miniport::status))
                 .filter(java.util.Objects::nonNull)
                 .sorted(Comparator.comparingInt(org.vnicteam.api.host.MiniportStatus::vlan)
                         .thenComparing(org.vnicteam.api.host.MiniportStatus::name))
-                .toList());
+                .toList(),
+                uppers.stream().map(r -> Services.use(context, r, Object::toString)).filter(java.util.Objects::nonNull)
+                        .sorted().toList());
     }
 
     @Descriptor("change the team's fail-back policy live (Config Admin, PID " + TEAM_PID + "; lasts until the next "

@@ -143,7 +143,9 @@ final class TeamText {
                     String.valueOf(m.txFrames()), String.valueOf(m.rxFrames()), String.valueOf(txDropped),
                     String.valueOf(m.rxDroppedStage()), String.valueOf(m.mediaChanges()));
         }
-        return t.toString();
+        StringBuilder sb = new StringBuilder(t.toString());
+        r.uppers().forEach(u -> sb.append(u).append('\n'));
+        return sb.toString();
     }
 
     static String miniportsLine(MiniportReport r) {

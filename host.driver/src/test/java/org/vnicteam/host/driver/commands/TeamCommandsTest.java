@@ -22,6 +22,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.junit.jupiter.api.Test;
 import org.vnicteam.api.host.FailbackPolicy;
 import org.vnicteam.api.host.LinkState;
+import org.vnicteam.api.host.MiniportStatus;
 import org.vnicteam.api.host.Team;
 import org.vnicteam.api.host.TeamStatus;
 
@@ -132,5 +133,20 @@ class TeamCommandsTest {
     void givenAnUpperTarget_whenShown_thenItsNameOnly() {
         assertEquals("server-vlan1", TeamText.upper("(upper.name=server-vlan1)"));
         assertEquals("(&(upper.name=x)(a=b))", TeamText.upper("(&(upper.name=x)(a=b))"));
+    }
+
+    @Test
+    void givenMiniportsAndTheirUpperBindings_whenRendered_thenTheTableThenOneLinePerBinding() {
+        MiniportStatus vlan1 = new MiniportStatus("vlan1", 1, "(upper.name=server-vlan1)", true, "198.18.1.1", 7, 700,
+                5, 500, 1, 0, 0, 0, 0, 0, 1);
+        String tap = "upper server-vlan1: TAP vlan1 198.18.1.1/24 carrier; from the kernel 8 frames (dropped: 1 by "
+                + "the miniport, 0 unbound, 0 read errors); to the kernel 5 frames (dropped: 0 refused, 0 errors)";
+        String text = new TeamConverter().format(new MiniportReport(List.of(vlan1), List.of(tap)), Converter.INSPECT,
+                null).toString();
+        List<String> lines = text.lines().toList();
+        assertTrue(lines.get(0).startsWith("MINIPORT"), text);
+        assertTrue(lines.get(1).matches("vlan1\\s+1\\s+server-vlan1\\s+connected\\s+198\\.18\\.1\\.1\\s+7\\s+5\\s+1\\s.*"),
+                text);
+        assertEquals(tap, lines.get(2));
     }
 }
