@@ -152,7 +152,9 @@ public final class FailoverBench {
         List<Boolean> moved = new ArrayList<>();
         List<Cut> cuts = new ArrayList<>();
         try (Traffic traffic = Traffic.start(tb, sut, rate, (int) (times * (hold + 2500) / 1000) + 10, BASE_PORT)) {
-            Thread.sleep(500);
+            long quietFrom = System.nanoTime();
+            Thread.sleep(1000);
+            long quietTo = System.nanoTime();
             for (int i = 0; i < times; i++) {
                 String link = tb.activeLink(sut);
                 long t0 = fail(failure, link, true);
@@ -173,7 +175,10 @@ public final class FailoverBench {
                 }
                 cuts.add(new Cut(o, moved.get(i)));
             }
-            out.println();
+            out.printf(Locale.ROOT, "%n  (before the first failure, 1 s: c→s lost %d, s→c lost %d; receiving sockets dropped"
+                    + " c→s %d, s→c %d)%n", traffic.between(Direction.UP, quietFrom, quietTo).lost(),
+                    traffic.between(Direction.DOWN, quietFrom, quietTo).lost(), traffic.socketDrops(Direction.UP),
+                    traffic.socketDrops(Direction.DOWN));
             for (Cut c : cuts) {
                 out.printf(Locale.ROOT, "    %s  c→s %.3f ms lost %d | s→c %.3f ms lost %d%n", c.failedOver() ? "failed over" : "stayed     ",
                         c.outage().get(Direction.UP).millis(), c.outage().get(Direction.UP).lost(),

@@ -29,12 +29,14 @@ final class Traffic implements AutoCloseable {
     record Outage(double millis, long lost) {
     }
 
-    private record Flow(Direction direction, int vlan, StreamReceiver receiver) {
+    private record Flow(Direction direction, int vlan, String ns, StreamReceiver receiver) {
     }
 
     private final List<Flow> flows = new ArrayList<>();
     private final StreamSender sender;
     private final Map<Flow, StreamReport> reports = new LinkedHashMap<>();
+    /** Per receiving namespace: its RcvbufErrors at the start, then the increase over the run. */
+    private final Map<String, Long> socketDrops = new LinkedHashMap<>();
     private long ticks;
 
     private Traffic(List<Flow> flows, StreamSender sender) {
@@ -50,9 +52,9 @@ final class Traffic implements AutoCloseable {
             for (Testbed.Client c : List.of(Testbed.CLIENTS.get(0), Testbed.CLIENTS.get(2))) {
                 int up = basePort + c.vlan();
                 int down = basePort + 10 + c.vlan();
-                flows.add(new Flow(Direction.UP, c.vlan(),
+                flows.add(new Flow(Direction.UP, c.vlan(), tb.ns(sut.serverNs),
                         new StreamReceiver(Udp.open(tb.ns(sut.serverNs), up), up, count)));
-                flows.add(new Flow(Direction.DOWN, c.vlan(),
+                flows.add(new Flow(Direction.DOWN, c.vlan(), tb.ns(c.ns()),
                         new StreamReceiver(Udp.open(tb.ns(c.ns()), down), down, count)));
                 targets.add(new StreamSender.Target(Udp.open(tb.ns(c.ns()), 0),
                         Udp.parse(sut.serverIp(c.vlan()) + ":" + up), up));
@@ -66,8 +68,13 @@ final class Traffic implements AutoCloseable {
             }
             throw e;
         }
+        Traffic traffic = new Traffic(flows, new StreamSender(targets, rate, count, 64));
+        for (Flow f : flows) {
+            traffic.socketDrops.putIfAbsent(f.ns(), Udp.rcvbufErrors(f.ns()));
+        }
         flows.forEach(f -> f.receiver().start());
-        return new Traffic(flows, new StreamSender(targets, rate, count, 64).start());
+        traffic.sender.start();
+        return traffic;
     }
 
     long periodNanos() {
@@ -85,6 +92,22 @@ final class Traffic implements AutoCloseable {
         for (Flow f : flows) {
             reports.put(f, f.receiver().stopAndReport(sender.periodNanos(), 1_000_000));
         }
+        for (Map.Entry<String, Long> e : socketDrops.entrySet()) {
+            try {
+                e.setValue(Udp.rcvbufErrors(e.getKey()) - e.getValue());
+            } catch (IOException ex) {
+                e.setValue(-1L); // unknown: the namespace went away
+            }
+        }
+    }
+
+    /**
+     * Datagrams the receiving sockets of one direction's namespaces dropped for want of buffer
+     * (after {@link #stop}): lost by the measurement, counted in the loss figures, should be 0.
+     */
+    long socketDrops(Direction direction) {
+        return flows.stream().filter(f -> f.direction() == direction).map(Flow::ns).distinct()
+                .mapToLong(ns -> Math.max(0, socketDrops.getOrDefault(ns, 0L))).sum();
     }
 
     /** The sequence number sent at (or just after) {@code nanoTime}. */
@@ -121,6 +144,9 @@ final class Traffic implements AutoCloseable {
     /** The streams' reports, one line each (after {@link #stop}). */
     List<String> summaries() {
         List<String> lines = new ArrayList<>();
+        for (Direction d : Direction.values()) {
+            lines.add(d.label + ": datagrams dropped by the receiving sockets (RcvbufErrors): " + socketDrops(d));
+        }
         reports.forEach((f, r) -> {
             StreamReport.Window w = r.window(0, ticks - 1);
             lines.add(String.format(java.util.Locale.ROOT, "%s VLAN %d: sent %d, lost %d, duplicates %d, longest outage %.3f ms",

@@ -5,6 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import org.vnicteam.lib.linux.NetNamespace;
 
@@ -56,5 +59,27 @@ final class Udp {
         } catch (IOException e) {
             throw new IllegalArgumentException("'" + text + "': not an IPv4 address");
         }
+    }
+
+    /**
+     * The namespace's count of UDP datagrams dropped because a receiving socket's buffer was full
+     * ({@code Udp: RcvbufErrors}): loss of the measuring receiver, not of the network. Read from
+     * /proc/thread-self/net on a thread inside the namespace (/proc/net shows the main thread's).
+     */
+    static long rcvbufErrors(String netns) throws IOException {
+        return NetNamespace.named(netns).call(() -> {
+            List<String> lines = Files.readAllLines(Path.of("/proc/thread-self/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    int at = names.indexOf("RcvbufErrors");
+                    if (at > 0 && at < values.length) {
+                        return Long.parseLong(values[at]);
+                    }
+                }
+            }
+            throw new IOException("no Udp RcvbufErrors in /proc/thread-self/net/snmp of " + NetNamespace.named(netns));
+        });
     }
 }
