@@ -41,8 +41,11 @@ public final class FailoverBench {
         }
     }
 
-    /** One failure and its restoration: the outage per direction, and whether the active link moved. */
-    private record Cut(EnumMap<Direction, Outage> outage, boolean failedOver) {
+    /**
+     * One failure and its restoration: the outage per direction, whether the active link moved, and
+     * (ours) how many frames the bridges sent into the dead link before they noticed.
+     */
+    private record Cut(EnumMap<Direction, Outage> outage, boolean failedOver, long wireDrops) {
     }
 
     private static final int BASE_PORT = 5100;
@@ -150,6 +153,7 @@ public final class FailoverBench {
         requireHealthy(sut);
         List<long[]> windows = new ArrayList<>();
         List<Boolean> moved = new ArrayList<>();
+        List<Long> wireDrops = new ArrayList<>();
         List<Cut> cuts = new ArrayList<>();
         try (Traffic traffic = Traffic.start(tb, sut, rate, (int) (times * (hold + 2500) / 1000) + 10, BASE_PORT)) {
             long quietFrom = System.nanoTime();
@@ -157,12 +161,14 @@ public final class FailoverBench {
             long quietTo = System.nanoTime();
             for (int i = 0; i < times; i++) {
                 String link = tb.activeLink(sut);
+                long dropsBefore = sut == Sut.OURS ? tb.bridgeWireDrops() : 0;
                 long t0 = fail(failure, link, true);
                 Thread.sleep(hold);
                 moved.add(!tb.activeLink(sut).equals(link));
                 fail(failure, link, false);
                 requireHealthy(sut);
                 Thread.sleep(300);
+                wireDrops.add(sut == Sut.OURS ? tb.bridgeWireDrops() - dropsBefore : 0);
                 windows.add(new long[] {t0, System.nanoTime()});
                 out.print(moved.get(i) ? "+" : "-");
                 out.flush();
@@ -173,16 +179,18 @@ public final class FailoverBench {
                 for (Direction d : Direction.values()) {
                     o.put(d, traffic.between(d, windows.get(i)[0], windows.get(i)[1]));
                 }
-                cuts.add(new Cut(o, moved.get(i)));
+                cuts.add(new Cut(o, moved.get(i), wireDrops.get(i)));
             }
             out.printf(Locale.ROOT, "%n  (before the first failure, 1 s: c→s lost %d, s→c lost %d; receiving sockets dropped"
                     + " c→s %d, s→c %d)%n", traffic.between(Direction.UP, quietFrom, quietTo).lost(),
                     traffic.between(Direction.DOWN, quietFrom, quietTo).lost(), traffic.socketDrops(Direction.UP),
                     traffic.socketDrops(Direction.DOWN));
             for (Cut c : cuts) {
-                out.printf(Locale.ROOT, "    %s  c→s %.3f ms lost %d | s→c %.3f ms lost %d%n", c.failedOver() ? "failed over" : "stayed     ",
+                out.printf(Locale.ROOT, "    %s  c→s %.3f ms lost %d | s→c %.3f ms lost %d%s%n",
+                        c.failedOver() ? "failed over" : "stayed     ",
                         c.outage().get(Direction.UP).millis(), c.outage().get(Direction.UP).lost(),
-                        c.outage().get(Direction.DOWN).millis(), c.outage().get(Direction.DOWN).lost());
+                        c.outage().get(Direction.DOWN).millis(), c.outage().get(Direction.DOWN).lost(),
+                        sut == Sut.OURS ? " (" + c.wireDrops() + " sent by the bridges into the dead link)" : "");
             }
         }
         return cuts;

@@ -174,6 +174,22 @@ final class Testbed {
         return sut == Sut.OURS ? oursHealthy() : bondHealthy();
     }
 
+    /**
+     * Frames the bridges put on their wires that the wires dropped ({@code ethA} + {@code ethB} TX
+     * dropped): a veth drops what is sent while its peer is down, i.e. what a bridge sent between a
+     * cut and its noticing the carrier loss. No host can replay those.
+     */
+    long bridgeWireDrops() {
+        long sum = 0;
+        for (String b : List.of("A", "B")) {
+            String json = Sh.run(10, "ip", "-n", ns("bridge" + b), "-s", "-j", "link", "show", "eth" + b).check().output();
+            Map<String, Object> link = MiniJson.object(MiniJson.array(MiniJson.parse(json)).get(0));
+            Map<String, Object> tx = MiniJson.object(MiniJson.object(link.get("stats64")).get("tx"));
+            sum += ((Number) tx.get("dropped")).longValue();
+        }
+        return sum;
+    }
+
     /** Polls {@code condition} every 20 ms; false if it did not hold within {@code millis}. */
     static boolean await(long millis, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
