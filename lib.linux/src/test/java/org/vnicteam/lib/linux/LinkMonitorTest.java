@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class LinkMonitorTest {
 
-    static final String NS = "vt-lm-" + ProcessHandle.current().pid();
     static final String A = "lm-a";
     static final String B = "lm-b";
     static final long WAIT_MS = 2000;
 
+    TestNamespace ns;
     LinkMonitor monitor;
 
     /** One watch's deliveries, each with the time the listener ran. */
@@ -63,11 +63,9 @@ class LinkMonitorTest {
 
     @BeforeEach
     void createVethPair() throws Exception {
-        Shell.run("ip", "netns", "add", NS);
-        Shell.run("ip", "-n", NS, "link", "add", A, "type", "veth", "peer", "name", B);
-        Shell.run("ip", "-n", NS, "link", "set", A, "up");
-        Shell.run("ip", "-n", NS, "link", "set", B, "up");
-        monitor = LinkMonitor.open(NetNamespace.named(NS));
+        ns = TestNamespace.create("vt-lm-");
+        ns.addVethPair(A, B);
+        monitor = LinkMonitor.open(ns.netns());
     }
 
     @AfterEach
@@ -75,7 +73,9 @@ class LinkMonitorTest {
         if (monitor != null) {
             monitor.close();
         }
-        Shell.run("ip", "netns", "del", NS); // takes the veth pair with it
+        if (ns != null) {
+            ns.close(); // takes the veth pair with it
+        }
     }
 
     @Test
@@ -88,7 +88,7 @@ class LinkMonitorTest {
         assertEquals(s, w.state());
         assertEquals(6, s.addressBytes().length, s.address());
         assertEquals(1500, s.mtu());
-        String ipIndex = Shell.run("ip", "-n", NS, "-o", "link", "show", A).split(":")[0].trim();
+        String ipIndex = ns.ip("-o", "link", "show", A).split(":")[0].trim();
         assertEquals(Integer.parseInt(ipIndex), s.index());
     }
 
@@ -126,9 +126,9 @@ class LinkMonitorTest {
         Events events = new Events();
         monitor.watch(A, events::accept);
         assertTrue(events.next().carrier());
-        Shell.run("ip", "-n", NS, "link", "set", B, "down");
+        ns.ip("link", "set", B, "down");
         assertFalse(events.nextWithCarrier(false).carrier());
-        Shell.run("ip", "-n", NS, "link", "set", B, "up");
+        ns.ip("link", "set", B, "up");
         assertTrue(events.nextWithCarrier(true).carrier());
     }
 
@@ -137,13 +137,13 @@ class LinkMonitorTest {
         Events events = new Events();
         monitor.watch(A, events::accept);
         int index = events.next().index();
-        Shell.run("ip", "-n", NS, "link", "del", A);
+        ns.ip("link", "del", A);
         LinkState gone = events.next();
         while (gone.exists()) {
             gone = events.next();
         }
         assertFalse(gone.carrier() || gone.adminUp(), gone.toString());
-        Shell.run("ip", "-n", NS, "link", "add", A, "type", "veth", "peer", "name", B);
+        ns.ip("link", "add", A, "type", "veth", "peer", "name", B);
         LinkState back = events.next();
         assertTrue(back.exists());
         assertTrue(back.index() != index, "a new interface, a new index");
@@ -154,8 +154,8 @@ class LinkMonitorTest {
         Events events = new Events();
         monitor.watch(A, events::accept);
         events.next();
-        Shell.run("ip", "-n", NS, "link", "set", A, "down");
-        Shell.run("ip", "-n", NS, "link", "set", A, "name", "lm-renamed");
+        ns.ip("link", "set", A, "down");
+        ns.ip("link", "set", A, "name", "lm-renamed");
         LinkState s = events.next();
         while (s.exists()) {
             s = events.next();

@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command for a test's set-up; a failure or a 10 s hang fails the test with its output. */
-final class Shell {
+public final class Shell {
 
     private Shell() {
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
+    public static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly();

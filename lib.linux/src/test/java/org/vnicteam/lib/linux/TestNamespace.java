@@ -1,0 +1,66 @@
+package org.vnicteam.lib.linux;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network namespace a test makes for itself, named with a prefix and the JVM's pid so that
+ * parallel builds never share one, and deleted on {@link #close()} with every interface in it.
+ * Needs root and iproute2; a missing tool fails the test with the command's output.
+ */
+public final class TestNamespace implements AutoCloseable {
+
+    private final String name;
+
+    private TestNamespace(String name) {
+        this.name = name;
+    }
+
+    /** Creates the namespace {@code prefix + pid}. */
+    public static TestNamespace create(String prefix) throws IOException, InterruptedException {
+        String name = prefix + ProcessHandle.current().pid();
+        Shell.run("ip", "netns", "add", name);
+        return new TestNamespace(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public NetNamespace netns() {
+        return NetNamespace.named(name);
+    }
+
+    /** {@code ip -n NAME ARGS...} */
+    public String ip(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ip", "-n", name));
+        command.addAll(List.of(args));
+        return Shell.run(command.toArray(String[]::new));
+    }
+
+    /** A veth pair {@code a}–{@code b} inside the namespace, both ends up. */
+    public void addVethPair(String a, String b) throws IOException, InterruptedException {
+        ip("link", "add", a, "type", "veth", "peer", "name", b);
+        ip("link", "set", a, "up");
+        ip("link", "set", b, "up");
+    }
+
+    /** The command line that runs {@code command} inside the namespace ({@code ip netns exec}). */
+    public List<String> inside(String... command) {
+        List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        line.addAll(List.of(command));
+        return line;
+    }
+
+    /** Deletes the namespace and what it holds (veth pairs go with it). */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        Shell.run("ip", "netns", "del", name);
+    }
+
+    @Override
+    public String toString() {
+        return "netns " + name;
+    }
+}
