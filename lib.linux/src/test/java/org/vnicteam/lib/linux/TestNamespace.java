@@ -39,6 +39,15 @@ public final class TestNamespace implements AutoCloseable {
         return Shell.run(command.toArray(String[]::new));
     }
 
+    /**
+     * Turns IPv6 off for interfaces made from now on, so that a fresh link carries no frames of the
+     * kernel's own (router solicitations, MLD reports): tests can count frames exactly.
+     */
+    public void disableIpv6() throws IOException, InterruptedException {
+        Shell.run(inside("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1").toArray(String[]::new));
+        Shell.run(inside("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1").toArray(String[]::new));
+    }
+
     /** A veth pair {@code a}–{@code b} inside the namespace, both ends up. */
     public void addVethPair(String a, String b) throws IOException, InterruptedException {
         ip("link", "add", a, "type", "veth", "peer", "name", b);

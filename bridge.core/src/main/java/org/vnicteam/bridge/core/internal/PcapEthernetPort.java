@@ -19,6 +19,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapHandle.PcapDirection;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.vnicteam.api.ethernet.CarrierListener;
 import org.vnicteam.api.ethernet.EthernetPort;
@@ -66,6 +67,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     /** Orders carrier changes and their announcements (monitor thread, capture thread, close). */
     private final Object carrierLock = new Object();
     private final Object wakeLock = new Object();
+    private final Object statsLock = new Object();
     private final AtomicReference<byte[]> spareSendBuffer = new AtomicReference<>();
 
     private volatile FrameReceiver receiver;
@@ -80,7 +82,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     private volatile String filter = "";
     private volatile String installedFilter;
     private boolean woken; // under wakeLock
-    private LinkMonitor.Watch watch;
+    private volatile LinkMonitor.Watch watch;
 
     private final LongAdder txFrames = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
@@ -89,6 +91,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder rxDropped = new LongAdder();
     private final LongAdder captureOpens = new LongAdder();
+    /** Frames the kernel dropped for a full ring, in captures already closed. */
+    private final LongAdder ringDropsClosed = new LongAdder();
     private volatile long carrierChanges; // written under carrierLock
 
     private PcapEthernetPort(PcapPortSettings settings, NetNamespace namespace, LinkMonitor monitor) {
@@ -107,6 +111,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
      */
     public static PcapEthernetPort open(PcapPortSettings settings) throws IOException {
         Pcap4j.init();
+        checkLibpcap();
         NetNamespace namespace = NetNamespace.named(settings.namespace());
         LinkMonitor monitor = LinkMonitor.open(namespace);
         PcapEthernetPort port = new PcapEthernetPort(settings, namespace, monitor);
@@ -130,6 +135,15 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
             throw new IOException("interrupted while opening Ethernet port " + settings.name(), e);
         }
         return port;
+    }
+
+    /** Loads libpcap now, so that a missing one fails the opening rather than the capture thread. */
+    private static void checkLibpcap() throws IOException {
+        try {
+            Pcaps.libVersion();
+        } catch (LinkageError e) {
+            throw new IOException("libpcap cannot be loaded (Debian: apt-get install libpcap0.8): " + e, e);
+        }
     }
 
     public PcapPortSettings settings() {
@@ -214,10 +228,30 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         breakCapture(); // the capture thread installs it before it goes on
     }
 
+    /** rxDropped includes the frames the kernel dropped because the capture ring was full. */
     @Override
     public PortCounters counters() {
+        long ringDrops = ringDropsClosed.sum(); // before the handle: a closing capture adds to it after clearing it
+        ringDrops += ringDrops(handle);
         return new PortCounters(txFrames.sum(), txBytes.sum(), rxFrames.sum(), rxBytes.sum(), txDropped.sum(),
-                rxDropped.sum(), carrierChanges);
+                rxDropped.sum() + ringDrops, carrierChanges);
+    }
+
+    /**
+     * pcap_stats' ps_drop: frames the kernel had no ring slot for (0 without a capture). One caller
+     * at a time: libpcap adds the kernel's counts (which reading resets) to its totals.
+     */
+    private long ringDrops(PcapHandle h) {
+        if (h == null) {
+            return 0;
+        }
+        synchronized (statsLock) {
+            try {
+                return h.getStats().getNumPacketsDropped();
+            } catch (PcapNativeException | NotOpenException e) {
+                return 0;
+            }
+        }
     }
 
     /**
@@ -371,6 +405,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
                 } finally {
                     handle = null;
                     updateCarrier(System.nanoTime());
+                    ringDropsClosed.add(ringDrops(h));
                     h.close(); // waits for sends in progress (pcap4j's handle lock)
                 }
                 if (!closed && !mustReopen(link)) {

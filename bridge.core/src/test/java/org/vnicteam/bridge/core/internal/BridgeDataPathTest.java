@@ -56,8 +56,7 @@ class BridgeDataPathTest {
         bridge = new Bridge(BridgeSettings.of("bridgeA", "bridgeA", port.name(), 1500), fabric.open("bridgeA"), port);
         bridge.start();
         host = new HostPeer(fabric, "server");
-        channel = bridge.openDataChannel(host.peer(SESSION, 1518));
-        host.connectTo(bridge.hca().queryPort(1).lid(), channel);
+        channel = host.openSession(bridge, SESSION, 1518);
     }
 
     @AfterEach

@@ -67,18 +67,8 @@ class PcapEthernetPortWireTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        try {
-            if (tshark != null) {
-                tshark.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            if (port != null) {
-                port.close();
-            }
-        } finally {
-            if (ns != null) {
-                ns.close();
-            }
-        }
+        Process t = tshark;
+        Cleanup.closeAll(t == null ? null : () -> t.destroyForcibly().waitFor(5, TimeUnit.SECONDS), port, ns);
     }
 
     @Test
