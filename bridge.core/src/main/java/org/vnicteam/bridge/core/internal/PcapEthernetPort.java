@@ -305,7 +305,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         }
         breakCapture();
         wake();
-        if (captureThread.isAlive()) {
+        if (captureThread.isAlive() && Thread.currentThread() != captureThread) { // a receiver may close it
             try {
                 captureThread.join(CLOSE_WAIT_MILLIS);
             } catch (InterruptedException e) {

@@ -68,7 +68,7 @@ class PcapEthernetPortWireTest {
     @AfterEach
     void closeAll() throws Exception {
         Process t = tshark;
-        Cleanup.closeAll(t == null ? null : () -> t.destroyForcibly().waitFor(5, TimeUnit.SECONDS), port, ns);
+        Cleanup.closeAll(t == null ? null : () -> stop(t), port, ns);
     }
 
     @Test
@@ -113,6 +113,17 @@ class PcapEthernetPortWireTest {
         assertEquals("5001", u[8]);
         assertEquals("1", u[9], "IPv4 header checksum verified good");
         assertEquals("1", u[10], "UDP checksum verified good");
+    }
+
+    /** Stops tshark and the dumpcap it runs (killing tshark alone would leave dumpcap capturing). */
+    static void stop(Process tshark) throws InterruptedException {
+        List<ProcessHandle> children = tshark.descendants().toList();
+        tshark.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        tshark.waitFor(5, TimeUnit.SECONDS);
+        for (ProcessHandle c : children) {
+            c.onExit().completeOnTimeout(c, 5, TimeUnit.SECONDS).join();
+        }
     }
 
     /** Starts tshark on the peer for {@code frames} frames from the team MAC; returns once it captures. */
