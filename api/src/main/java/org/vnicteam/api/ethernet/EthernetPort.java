@@ -1,6 +1,7 @@
 package org.vnicteam.api.ethernet;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -48,6 +49,20 @@ public interface EthernetPort {
 
     /** The port's own MAC address (6 bytes); frames a bridge sends carry the team MAC instead. */
     byte[] macAddress();
+
+    /**
+     * Tells the port which unicast addresses its owner takes frames for: from now on it need only
+     * deliver frames addressed to one of them or to a group (broadcast, multicast), and none whose
+     * source is one of them (the owner's own frames flooded back by the switch). A port that can
+     * filter in the kernel or in hardware does so to spare the receive path; one that cannot keeps
+     * delivering everything (the owner filters too). An empty list lifts the filter.
+     *
+     * @param macs 6-byte MAC addresses; the port copies what it keeps
+     * @throws IllegalArgumentException if an address is not 6 bytes
+     * @since 1.1
+     */
+    default void setAddresses(List<byte[]> macs) {
+    }
 
     /** Counters of this port. */
     PortCounters counters();

@@ -285,7 +285,7 @@ class ApplianceImageIT {
                 ethernet:status
                 """);
         Result r;
-        try (TestNamespace ns = TestNamespace.create("vt-imgreal")) {
+        try (TestNamespace ns = TestNamespace.create("vt-imgreal-")) {
             ns.ip("link", "set", "lo", "up"); // HTTP listens on 127.0.0.1
             r = runIn(ns, home, "--real", "--script", script.toString());
             assertFalse(ns.hasInterface("vlan1"), "the TAPs go with the process");

@@ -4,7 +4,7 @@
  * CAP_NET_ADMIN) is needed for most of it; every failure is an {@link java.io.IOException} that
  * names the call, the object and the errno text.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.vnicteam.lib.linux;
 

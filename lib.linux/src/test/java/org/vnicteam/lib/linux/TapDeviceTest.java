@@ -40,8 +40,8 @@ class TapDeviceTest {
     @BeforeAll
     static void createNamespace() throws Exception {
         Pcap4j.init();
-        testNs = TestNamespace.create("vt-taptest");
-        ns = testNs.namespace();
+        testNs = TestNamespace.create("vt-taptest-");
+        ns = testNs.netns();
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -62,6 +63,8 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
     private volatile boolean carrier;
     private volatile boolean closed;
     private volatile BridgeDevice publishedAs = this;
+    /** The unicast MACs the port was last told of (see {@link #updatePortAddresses()}). */
+    private List<Long> portAddresses = List.of();
 
     /**
      * Takes ownership of an open HCA and prepares the data path; nothing flows before
@@ -94,6 +97,7 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         port.addCarrierListener(this);
         carrier = port.carrier(); // after adding the listener, so no change falls in between
         port.setReceiver(this);
+        updatePortAddresses();
     }
 
     /** Detaches from the port and closes the HCA: to the fabric, the bridge is unplugged. */
@@ -196,6 +200,31 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
             System.arraycopy(now, i + 1, shrunk, i, now.length - i - 1);
             channels = shrunk;
             retired = retired.plus(channel.counters.snapshot(0));
+        }
+        updatePortAddresses();
+    }
+
+    /**
+     * Tells the port the unicast MACs this bridge takes frames for: its own and the team MAC of
+     * every programmed session (a port on a real interface filters in the kernel on them). Called
+     * when they change: start, CONFIG_ADDRESSES, a session's end.
+     */
+    void updatePortAddresses() {
+        synchronized (channelsLock) { // computed and applied in one piece, so a later set never loses to an earlier
+            TreeSet<Long> macs = new TreeSet<>();
+            macs.add(mac);
+            for (HostDataChannel c : channels) {
+                AddressFilter f = c.addressFilter();
+                if (f.programmed) {
+                    macs.add(f.teamMac);
+                }
+            }
+            List<Long> now = List.copyOf(macs);
+            if (closed || now.equals(portAddresses)) {
+                return;
+            }
+            portAddresses = now;
+            port.setAddresses(now.stream().map(Frames::macBytes).toList());
         }
     }
 

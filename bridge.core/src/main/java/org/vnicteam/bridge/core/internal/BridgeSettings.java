@@ -58,9 +58,13 @@ public record BridgeSettings(String name, String adapter, String ethernetPortNam
     }
 
     private static void check(String name, String field, int value, int min, int max) {
+        checkRange("bridge " + name, field, value, min, max);
+    }
+
+    /** @throws IllegalArgumentException "WHAT: FIELD VALUE is outside MIN..MAX" */
+    static void checkRange(String what, String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(
-                    "bridge " + name + ": " + field + " " + value + " is outside " + min + ".." + max);
+            throw new IllegalArgumentException(what + ": " + field + " " + value + " is outside " + min + ".." + max);
         }
     }
 

@@ -112,7 +112,13 @@ final class HostDataChannel implements DataChannel {
             return false;
         }
         filter = new AddressFilter(teamMac, vlans);
+        bridge.updatePortAddresses();
         return true;
+    }
+
+    /** What CONFIG_ADDRESSES last programmed. */
+    AddressFilter addressFilter() {
+        return filter;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,8 +56,7 @@ class BridgeDataPathTest {
         bridge = new Bridge(BridgeSettings.of("bridgeA", "bridgeA", port.name(), 1500), fabric.open("bridgeA"), port);
         bridge.start();
         host = new HostPeer(fabric, "server");
-        channel = bridge.openDataChannel(host.peer(SESSION, 1518));
-        host.connectTo(bridge.hca().queryPort(1).lid(), channel);
+        channel = host.openSession(bridge, SESSION, 1518);
     }
 
     @AfterEach
@@ -86,9 +86,19 @@ class BridgeDataPathTest {
         ByteBuffer.wrap(expected).put(6, Frames.macBytes(TEAM_MAC));
         assertArrayEquals(expected, onWire, "everything else, 802.1Q tag (PCP and VID) included, untouched");
         assertEquals(1, channel.lastSequenceOnWire());
-        BridgeCounters c = channel.status().counters();
-        assertEquals(1, c.txFrames());
-        assertEquals(100, c.txBytes());
+        // counted just after the frame left, on the fabric's thread
+        await("the frame counted", () -> channel.status().counters().txFrames() == 1);
+        assertEquals(100, channel.status().counters().txBytes());
+    }
+
+    @Test
+    void givenAStartedBridge_whenTheHostProgramsTheTeamMac_andTheSessionEnds_thenThePortIsToldEachTime() {
+        long own = Frames.macValue(bridge.macAddress());
+        assertEquals(List.of(own), port.addresses, "from start: the bridge's own MAC");
+        assertTrue(channel.configureAddresses(Frames.macBytes(TEAM_MAC), List.of(1)));
+        assertEquals(Stream.of(own, TEAM_MAC).sorted().toList(), port.addresses);
+        channel.close();
+        assertEquals(List.of(own), port.addresses, "the team MAC goes with its last session");
     }
 
     @Test

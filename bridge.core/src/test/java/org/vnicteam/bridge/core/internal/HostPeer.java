@@ -84,6 +84,13 @@ final class HostPeer implements AutoCloseable {
         return new DataChannel.Peer(session, lid(), qp.number(), START_PSN, maxFrame);
     }
 
+    /** Opens a data channel on {@code bridge} for {@code session} and connects this end to it. */
+    DataChannel openSession(Bridge bridge, int session, int maxFrame) throws VerbsException {
+        DataChannel channel = bridge.openDataChannel(peer(session, maxFrame));
+        connectTo(bridge.hca().queryPort(1).lid(), channel);
+        return channel;
+    }
+
     void connectTo(int bridgeLid, DataChannel channel) throws VerbsException {
         qp.connect(RcConnection.to(bridgeLid, channel.queuePairNumber(), START_PSN, channel.startPsn()));
     }

@@ -1,6 +1,7 @@
 package org.vnicteam.bridge.core.internal;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,14 @@ final class LoopbackEthernetPort implements EthernetPort {
         }
         txFrames.incrementAndGet();
         return true;
+    }
+
+    /** What the owner last passed to {@link #setAddresses}, as MAC values; empty before. */
+    volatile List<Long> addresses = List.of();
+
+    @Override
+    public void setAddresses(List<byte[]> macs) {
+        addresses = macs.stream().map(Frames::macValue).toList();
     }
 
     @Override

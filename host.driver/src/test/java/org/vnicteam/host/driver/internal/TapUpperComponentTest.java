@@ -112,8 +112,8 @@ class TapUpperComponentTest {
     @BeforeAll
     static void createNamespace() throws Exception {
         Pcap4j.init();
-        testNs = TestNamespace.create("vt-tapup");
-        ns = testNs.namespace();
+        testNs = TestNamespace.create("vt-tapup-");
+        ns = testNs.netns();
     }
 
     @AfterAll
