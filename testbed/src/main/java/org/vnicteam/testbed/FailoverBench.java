@@ -107,6 +107,11 @@ public final class FailoverBench {
         List<Sut> suts = tb.appliance ? List.of(Sut.OURS, Sut.BOND) : List.of(Sut.BOND);
         long start = System.nanoTime();
         machine();
+        int top = rates.stream().mapToInt(Integer::intValue).max().orElse(1000);
+        for (Sut sut : suts) {
+            requireHealthy(sut);
+            out.println(sut.label + ": " + Traffic.warmUp(tb, sut, top, 2000, BASE_PORT));
+        }
         Map<Integer, Map<Sut, List<Cut>>> carrier = new LinkedHashMap<>();
         for (int rate : rates) {
             for (Sut sut : suts) {

@@ -77,6 +77,21 @@ final class Traffic implements AutoCloseable {
         return traffic;
     }
 
+    /**
+     * Runs the streams for {@code millis} and throws the figures away but for a summary: a freshly
+     * started appliance (JIT, caches) and a switch without flows lose frames that a warm one does
+     * not, and that is not what a fail-over measurement is about.
+     */
+    static String warmUp(Testbed tb, Testbed.Sut sut, int rate, long millis, int basePort)
+            throws IOException, InterruptedException {
+        try (Traffic t = start(tb, sut, rate, (int) (millis / 1000) + 2, basePort)) {
+            Thread.sleep(millis);
+            t.stop();
+            return String.format(java.util.Locale.ROOT, "warm-up %d ms at %d frames/s: c→s lost %d, s→c lost %d", millis,
+                    rate, t.whole(Direction.UP).lost(), t.whole(Direction.DOWN).lost());
+        }
+    }
+
     long periodNanos() {
         return sender.periodNanos();
     }
@@ -129,6 +144,12 @@ final class Traffic implements AutoCloseable {
             }
         }
         return new Outage(outage, lost);
+    }
+
+    /** The most frames one stream of that direction lost over the whole run (after {@link #stop}). */
+    long maxLostPerStream(Direction direction) {
+        return reports.entrySet().stream().filter(e -> e.getKey().direction() == direction)
+                .mapToLong(e -> e.getValue().window(0, ticks - 1).lost()).max().orElse(0);
     }
 
     /** One direction over the whole run. */
