@@ -112,7 +112,18 @@ final class HostDataChannel implements DataChannel {
             return false;
         }
         filter = new AddressFilter(teamMac, vlans);
+        bridge.addressesChanged();
         return true;
+    }
+
+    /** What CONFIG_ADDRESSES programmed (for the bridge's path probes). */
+    AddressFilter addresses() {
+        return filter;
+    }
+
+    @Override
+    public boolean pathUp() {
+        return bridge.pathUp(this);
     }
 
     /**
