@@ -25,8 +25,11 @@ import org.vnicteam.api.ethernet.EthernetPort;
  * is reported to the {@link Listener}. The receive thread only counts frames per VLAN and hands
  * probes to their watch; probes never go further.
  *
- * <p>The probe thread is a fixed-delay timer, not a fixed-rate one: after a stall it does not run
- * the missed checks back to back (each would count as a silent interval).
+ * <p>The probe thread schedules one check at a time, at the next multiple of the interval on the
+ * monotonic clock: after a stall it does not run the missed checks back to back (each would count
+ * as a silent interval), and every bridge on one machine checks at the same instants, so that
+ * when they lose each other at once they report it in the same check, not up to an interval
+ * apart (the team's path down delay only has to cover thread wake-up jitter).
  */
 final class PathProbes implements AutoCloseable {
 
@@ -97,6 +100,7 @@ final class PathProbes implements AutoCloseable {
     private long lostOfForgotten;
 
     private ScheduledThreadPoolExecutor thread;
+    private volatile boolean closed;
 
     PathProbes(long ownMac, EthernetPort port, ProbeSettings settings, Listener listener) {
         if (!settings.enabled()) {
@@ -119,8 +123,24 @@ final class PathProbes implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        scheduleNext(thread);
+    }
+
+    /** The next check at the next multiple of the interval (System.nanoTime is one clock per machine). */
+    private void scheduleNext(ScheduledThreadPoolExecutor t) {
         long interval = settings.intervalNanos();
-        thread.scheduleWithFixedDelay(this::tickNow, interval, interval, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        long next = Math.floorDiv(now, interval) * interval + interval;
+        try {
+            t.schedule(() -> {
+                tickNow();
+                if (!closed) {
+                    scheduleNext(t);
+                }
+            }, next - now, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     /** Stops the probe thread: no probe or report after this returns. */
@@ -129,6 +149,7 @@ final class PathProbes implements AutoCloseable {
         ScheduledThreadPoolExecutor t;
         synchronized (this) {
             t = thread;
+            closed = true;
         }
         if (t == null) {
             return;
@@ -277,7 +298,7 @@ final class PathProbes implements AutoCloseable {
                 return; // the window starts now: a whole one before the first miss counts
             }
             for (PathWatch w : watches.values()) {
-                w.check(now, heard.get(w.vlan), late, settings.misses());
+                w.check(now, heard.get(w.vlan), late, settings.misses(), settings.windowNanos());
             }
             for (ChannelPath c : channels.values()) {
                 boolean up = c.watches.stream().noneMatch(PathWatch::lost);

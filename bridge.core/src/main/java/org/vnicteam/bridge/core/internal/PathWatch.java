@@ -6,12 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The path watch of one team on one VLAN: armed once a probe of a peer bridge of the same team
  * was heard on the VLAN, lost when an armed watch heard nothing at all on the VLAN (no probe, no
- * other frame) for {@code misses} checks in a row, back at the first frame heard again.
+ * other frame) for {@code misses} checks in a row spanning at least the window ({@code misses} ×
+ * interval), back at the first frame heard again.
  *
- * <p>It counts checks, not time: a check that ran late counts once, so a bridge whose own probe
- * thread stalled does not blame the path for the frames it was not there to see. A check later
- * than a whole window after the previous one starts the window again (the receive side may have
- * stalled with it: the frames it missed may still be on their way).
+ * <p>It counts checks as well as time: a check that ran late counts once, so a bridge whose own
+ * probe thread stalled does not blame the path for the frames it was not there to see, and checks
+ * that crowd together after a late one do not shorten the window. A check later than a whole
+ * window after the previous one starts the window again (the receive side may have stalled with
+ * it: the frames it missed may still be on their way).
  *
  * <p>Why any frame counts, not only probes: when a bridge's switch port is removed, that bridge
  * hears nothing at all, while its peer still hears the clients' traffic (the switch floods frames
@@ -87,8 +89,9 @@ final class PathWatch {
      * @param heardCount the VLAN's frame counter now
      * @param late whether this check comes more than a window after the previous one
      * @param misses silent checks in a row after which an armed watch is lost
+     * @param windowNanos how long at least those checks must span
      */
-    Change check(long now, long heardCount, boolean late, int misses) {
+    Change check(long now, long heardCount, boolean late, int misses, long windowNanos) {
         boolean heard = heardCount != heardSeen;
         heardSeen = heardCount;
         long probes = peerProbes.get();
@@ -112,7 +115,7 @@ final class PathWatch {
             silentChecks = 0;
             return Change.NONE;
         }
-        if (++silentChecks >= misses) {
+        if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos) {
             lost = true;
             lostEvents++;
             return Change.LOST;

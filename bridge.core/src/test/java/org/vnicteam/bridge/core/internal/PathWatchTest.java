@@ -16,6 +16,7 @@ class PathWatchTest {
 
     static final long MS = 1_000_000L;
     static final int MISSES = 4;
+    static final long WINDOW = MISSES * 2 * MS;
     static final long PEER = 0x02_00_00_00_0b_01L;
 
     long now = 1_000 * MS;
@@ -24,7 +25,7 @@ class PathWatchTest {
 
     Change check() {
         now += 2 * MS;
-        return w.check(now, heard, false, MISSES);
+        return w.check(now, heard, false, MISSES, WINDOW);
     }
 
     void hearPeer() {
@@ -82,7 +83,7 @@ class PathWatchTest {
         check();
         check(); // 2 silent checks
         now += 30 * MS; // the probe thread stalled 30 ms
-        assertEquals(Change.NONE, w.check(now, heard, true, MISSES), "a late check re-arms the window");
+        assertEquals(Change.NONE, w.check(now, heard, true, MISSES, WINDOW), "a late check re-arms the window");
         for (int i = 1; i < MISSES; i++) {
             assertEquals(Change.NONE, check());
         }
@@ -94,7 +95,7 @@ class PathWatchTest {
         hearPeer();
         check();
         now += 5 * MS;
-        assertEquals(Change.NONE, w.check(now, heard, false, MISSES));
+        assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW));
         for (int i = 2; i < MISSES; i++) {
             assertEquals(Change.NONE, check());
         }
@@ -117,6 +118,20 @@ class PathWatchTest {
         }
         assertEquals(Change.LOST, check(), "still silent a window after the restart: lost again");
         assertEquals(2, w.lostEvents());
+    }
+
+    @Test
+    void givenChecksThatCrowdTogetherAfterALateOne_thenTheLossWaitsForAWholeWindowOfTime() {
+        hearPeer();
+        check(); // heard at 2 ms
+        for (int i = 0; i < MISSES; i++) {
+            now += MS / 10; // four checks within 0.4 ms
+            assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW), "check " + i);
+        }
+        now += 2 * MS;
+        assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW), "2.4 ms is not a window");
+        now += 6 * MS;
+        assertEquals(Change.LOST, w.check(now, heard, false, MISSES, WINDOW), "8.4 ms and enough checks");
     }
 
     @Test

@@ -18,7 +18,9 @@ import org.vnicteam.api.host.LinkState;
  * <ol>
  * <li>An active member whose path is DOWN is left at once for the best fully-up member, sticky
  * or not; with none fully up it stays (when every bridge loses every other, the switch or a
- * bridge is gone: moving would not help, going dark would hurt).</li>
+ * bridge is gone: moving would not help, going dark would hurt). Not even for a member whose
+ * path is coming back (BACK): when a stalled machine makes every path blink, that would bounce
+ * the team between them.</li>
  * <li>An active member that is still usable otherwise stays, unless the fail-back policy says to
  * leave it for a recovered fully-up one (never if it is sticky). A path that is only FAIL (within
  * its down delay) or BACK (within its up delay) is not a reason to leave.</li>

@@ -88,6 +88,8 @@ class TeamMachineTest {
             PRIMARY | 100 | 0 | +A:200 A^ +B:100 B^ t100 A~ A= t50 t50                     | - A A A A B B B A
             # an active member whose path is coming back (up delay) is not left for one that came up meanwhile
             NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 Av B~ A^ t10 B= t90 t10           | - A A A A B B B B B B B
+            # the active member's path is lost while the other's is coming back: the team waits for its up delay
+            NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 B~ B= A~ t100                     | - A A A A A A A B
             # the active member fails: a fully-up member before a degraded one of higher priority
             NONE    | 0   | 0 | +A:200 A^ +B:100 B^ +C:50 C^ B~ Av                         | - A A A A A A C
             # ... and with none fully up, the best degraded one rather than none
