@@ -205,7 +205,6 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
             channel.close();
             throw e;
         }
-        programsChanged();
         return channel;
     }
 

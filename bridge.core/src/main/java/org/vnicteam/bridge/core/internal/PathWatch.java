@@ -1,5 +1,6 @@
 package org.vnicteam.bridge.core.internal;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,7 +54,7 @@ final class PathWatch {
     long probesSent;
     int sequence;
     /** The probe this watch sends, built once; only its sequence number changes. */
-    java.nio.ByteBuffer frame;
+    ByteBuffer frame;
 
     /**
      * @param heardCount the VLAN's frame counter now (frames before the watch existed do not count)
