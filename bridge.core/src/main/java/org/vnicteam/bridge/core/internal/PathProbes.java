@@ -51,7 +51,7 @@ final class PathProbes implements AutoCloseable {
     interface Listener {
         /**
          * @param carrierEpoch the carrier epoch the events were found in: they are stale if the
-         *        carrier changed since ({@link #carrierEpoch()})
+         *        carrier changed since ({@link PathProbes#carrierEpoch()})
          */
         void pathsChanged(List<Event> events, long carrierEpoch);
     }
