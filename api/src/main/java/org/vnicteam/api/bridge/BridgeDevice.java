@@ -50,6 +50,15 @@ public interface BridgeDevice {
     long carrierChanges();
 
     /**
+     * Whether the bridge probes its Ethernet path: it sends probe frames to its team's other
+     * bridges on every programmed VLAN and reports a channel's path lost when it hears nothing
+     * there ({@link LinkListener#pathChanged}). Announced as capability PROBES in LOGIN_ACK.
+     */
+    default boolean probing() {
+        return false;
+    }
+
+    /**
      * Opens the DATA path of one session: creates an RC queue pair on the device's HCA, keeps
      * receives posted, and connects it to the peer's data queue pair. Frames from Ethernet reach
      * the channel only once {@link DataChannel#configureAddresses addresses} are programmed.

@@ -15,11 +15,21 @@ import java.util.List;
  * @param counters totals over the device's life: every channel, open or closed, plus frames no
  *        channel took
  * @param channels the open channels
+ * @param probes the path probes: counters and one watch per team and VLAN ({@link ProbeStatus#OFF}
+ *        when the bridge does not probe)
  */
 public record BridgeStatus(String name, String adapterName, String ethernetPort, String mac, int ethernetMtu,
-        boolean carrier, int fabricLid, BridgeCounters counters, List<ChannelStatus> channels) {
+        boolean carrier, int fabricLid, BridgeCounters counters, List<ChannelStatus> channels, ProbeStatus probes) {
 
     public BridgeStatus {
         channels = List.copyOf(channels);
+        probes = probes == null ? ProbeStatus.OFF : probes;
+    }
+
+    /** A bridge that does not probe. */
+    public BridgeStatus(String name, String adapterName, String ethernetPort, String mac, int ethernetMtu,
+            boolean carrier, int fabricLid, BridgeCounters counters, List<ChannelStatus> channels) {
+        this(name, adapterName, ethernetPort, mac, ethernetMtu, carrier, fabricLid, counters, channels,
+                ProbeStatus.OFF);
     }
 }

@@ -55,6 +55,15 @@ public interface DataChannel extends AutoCloseable {
     /** Whether the channel still carries frames (not closed, queue pair not in error). */
     boolean isOpen();
 
+    /**
+     * Whether the bridge's Ethernet path works on every VLAN this channel carries, as far as its
+     * probes tell: false while one of them is lost (see {@link LinkListener#pathChanged}). Always
+     * true on a bridge that does not probe.
+     */
+    default boolean pathUp() {
+        return true;
+    }
+
     ChannelStatus status();
 
     /** Destroys the queue pair; frames in flight are lost. Idempotent. */

@@ -7,11 +7,12 @@
  * handler creates its login and control queue pairs on the device's HCA, opens one
  * {@link org.vnicteam.api.bridge.DataChannel} per session (the device runs the DATA path itself),
  * programs the team MAC and VLANs into it, and is told of every carrier change through a
- * {@link org.vnicteam.api.bridge.LinkListener} on the thread that noticed it. Status comes back as
- * immutable snapshots ({@link org.vnicteam.api.bridge.BridgeStatus},
- * {@link org.vnicteam.api.bridge.ChannelStatus}, {@link org.vnicteam.api.bridge.BridgeCounters}).
+ * {@link org.vnicteam.api.bridge.LinkListener} on the thread that noticed it, and of every change
+ * of a channel's Ethernet path its probes find. Status comes back as immutable snapshots ({@link org.vnicteam.api.bridge.BridgeStatus},
+ * {@link org.vnicteam.api.bridge.ChannelStatus}, {@link org.vnicteam.api.bridge.BridgeCounters},
+ * {@link org.vnicteam.api.bridge.ProbeStatus}).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.vnicteam.api.bridge;
 

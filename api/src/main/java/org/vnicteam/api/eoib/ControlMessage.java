@@ -280,7 +280,8 @@ public sealed interface ControlMessage {
     }
 
     /**
-     * Bridge → VNIC, sent at once on every carrier change.
+     * Bridge → VNIC, sent at once on every carrier change, and on every change of the bridge's
+     * Ethernet path as its probes tell (cause {@link #CAUSE_PROBES_LOST}).
      *
      * <pre>
      *  0 linkUp u8 | 1 cause u8 | 2 reserved u16 | 4 lastSequenceOnWire u32 | 8 carrierChanges u32
@@ -289,6 +290,12 @@ public sealed interface ControlMessage {
      *
      * {@code lastSequenceOnWire} is the sequence number of the last DATA frame the bridge put on
      * its Ethernet port: every later frame must be sent again through another bridge.
+     *
+     * <p>Cause {@link #CAUSE_PROBES_LOST} with {@code linkUp} false: the carrier is up, but on a
+     * VLAN of the session the bridge has heard nothing (no probe of a peer bridge of the same
+     * team, no other frame) for its probe window. With {@code linkUp} true: heard again. Any
+     * {@code linkUp} true means carrier up and path up; a carrier loss (cause
+     * {@link #CAUSE_CARRIER}) wins over the path.
      */
     record LinkStatus(boolean linkUp, int cause, int lastSequenceOnWire, int carrierChanges, long eventNanos)
             implements ControlMessage {

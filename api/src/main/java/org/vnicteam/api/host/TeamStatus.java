@@ -19,14 +19,23 @@ import java.util.List;
  * @param failovers fail-overs (every change of the active member to another member)
  * @param lastFailover the last one, or null
  * @param events the most recent state changes, oldest first (bounded)
+ * @param pathDownDelayMillis how long a member's path must stay lost before it counts as lost
  */
 public record TeamStatus(String name, String teamMac, FailbackPolicy failback, String primary, long upDelayMillis,
         long downDelayMillis, String active, boolean mediaConnected, List<MemberStatus> members, Counters counters,
-        long failovers, FailoverRecord lastFailover, List<TeamEvent> events) {
+        long failovers, FailoverRecord lastFailover, List<TeamEvent> events, long pathDownDelayMillis) {
 
     public TeamStatus {
         members = List.copyOf(members);
         events = List.copyOf(events);
+    }
+
+    /** A team without a path down delay. */
+    public TeamStatus(String name, String teamMac, FailbackPolicy failback, String primary, long upDelayMillis,
+            long downDelayMillis, String active, boolean mediaConnected, List<MemberStatus> members, Counters counters,
+            long failovers, FailoverRecord lastFailover, List<TeamEvent> events) {
+        this(name, teamMac, failback, primary, upDelayMillis, downDelayMillis, active, mediaConnected, members,
+                counters, failovers, lastFailover, events, 0);
     }
 
     /** The member of that name, or null. */
@@ -57,10 +66,30 @@ public record TeamStatus(String name, String teamMac, FailbackPolicy failback, S
      * @param rxFrames frames from it passed up
      * @param rxBytes their bytes
      * @param rxDroppedNotActive frames from it dropped because it was not the active member
+     * @param pathUp watcher PATH: its bridge's Ethernet path, as the bridge's probes tell
+     * @param path committed path state, with the same hysteresis as the link (path down delay, up delay)
+     * @param pathLostEvents times its committed path went DOWN
      */
     public record MemberStatus(String name, String bridge, int priority, boolean sticky, LinkState link, Role role,
             boolean sessionUp, boolean bridgeLinkUp, boolean fabricUp, String lastCause, long txFrames, long txBytes,
-            long rxFrames, long rxBytes, long rxDroppedNotActive) {
+            long rxFrames, long rxBytes, long rxDroppedNotActive, boolean pathUp, LinkState path,
+            long pathLostEvents) {
+
+        /** A member whose path is up (its bridge does not probe, or hears its peers). */
+        public MemberStatus(String name, String bridge, int priority, boolean sticky, LinkState link, Role role,
+                boolean sessionUp, boolean bridgeLinkUp, boolean fabricUp, String lastCause, long txFrames,
+                long txBytes, long rxFrames, long rxBytes, long rxDroppedNotActive) {
+            this(name, bridge, priority, sticky, link, role, sessionUp, bridgeLinkUp, fabricUp, lastCause, txFrames,
+                    txBytes, rxFrames, rxBytes, rxDroppedNotActive, true, LinkState.UP, 0);
+        }
+
+        /**
+         * Usable, but its path is not UP: the team takes it only when no member is fully up, and
+         * leaves it as the active member for a fully-up one once its path is DOWN.
+         */
+        public boolean degraded() {
+            return link != null && link.usable() && path != LinkState.UP;
+        }
     }
 
     /**
@@ -106,7 +135,7 @@ public record TeamStatus(String name, String teamMac, FailbackPolicy failback, S
      * A state change of the team, logged once.
      *
      * @param time wall-clock time
-     * @param kind MEMBER_ADDED, MEMBER_REMOVED, LINK, ACTIVE, CONFIG
+     * @param kind MEMBER_ADDED, MEMBER_REMOVED, LINK, PATH, ACTIVE, SWITCH, CONFIG
      * @param member the member concerned, or ""
      * @param text what happened and why
      */

@@ -2,7 +2,8 @@ package org.vnicteam.api.host;
 
 /**
  * What one link watcher of a VNIC saw. Watchers only report; the team's runner decides. A VNIC
- * can carry traffic when all of its watchers are up.
+ * can carry traffic when its session, bridge-link and fabric watchers are up; its path watcher
+ * tells whether it is fully up or degraded.
  *
  * @param watcher which watcher
  * @param up its new view
@@ -22,7 +23,13 @@ public record VnicEvent(Watcher watcher, boolean up, Cause cause, String detail,
         /** The bridge's Ethernet carrier (LINK_STATUS, KEEPALIVE_ACK, LOGIN_ACK). */
         BRIDGE_LINK,
         /** Own HCA port active, bridge's port active, a path to it (SA traps, async events). */
-        FABRIC
+        FABRIC,
+        /**
+         * The bridge's Ethernet path on every VLAN of the session, as its probes tell (LINK_STATUS
+         * cause 2). Down only while the bridge has carrier: a member whose path is down is
+         * degraded, not failed. Up when the bridge does not probe.
+         */
+        PATH
     }
 
     /** Why a watcher changed. */

@@ -24,19 +24,38 @@ import java.util.Map;
  * @param control login, keep-alive and session counters
  * @param rejected received messages rejected by the protocol checks, by cause
  * @param bridgeStats the bridge's last STATS_REPORT, or null
+ * @param pathUp watcher PATH
+ * @param bridgeProbes whether the bridge announced capability PROBES in LOGIN_ACK
+ * @param pathLostReports LINK_STATUS messages with cause "probes lost" and link down received
  */
 public record VnicStatus(String name, String bridge, int priority, boolean sticky, SessionState state, int sessionId,
         String bridgeName, String bridgeMac, boolean sessionUp, boolean bridgeLinkUp, boolean fabricUp,
         long keepaliveIntervalMicros, int keepaliveMisses, long lastRttNanos, Traffic traffic, Replay replay,
-        Control control, Map<String, Long> rejected, BridgeStats bridgeStats) {
+        Control control, Map<String, Long> rejected, BridgeStats bridgeStats, boolean pathUp, boolean bridgeProbes,
+        long pathLostReports) {
 
     public VnicStatus {
         rejected = Map.copyOf(rejected);
     }
 
-    /** Whether every watcher is up: the VNIC can carry traffic. */
+    /** A VNIC whose bridge does not probe (path up). */
+    public VnicStatus(String name, String bridge, int priority, boolean sticky, SessionState state, int sessionId,
+            String bridgeName, String bridgeMac, boolean sessionUp, boolean bridgeLinkUp, boolean fabricUp,
+            long keepaliveIntervalMicros, int keepaliveMisses, long lastRttNanos, Traffic traffic, Replay replay,
+            Control control, Map<String, Long> rejected, BridgeStats bridgeStats) {
+        this(name, bridge, priority, sticky, state, sessionId, bridgeName, bridgeMac, sessionUp, bridgeLinkUp, fabricUp,
+                keepaliveIntervalMicros, keepaliveMisses, lastRttNanos, traffic, replay, control, rejected, bridgeStats,
+                true, false, 0);
+    }
+
+    /** Whether the session, bridge-link and fabric watchers are up: the VNIC can carry traffic. */
     public boolean ready() {
         return sessionUp && bridgeLinkUp && fabricUp;
+    }
+
+    /** Ready, but its bridge reports its Ethernet path lost: the team uses it only when no member is fully up. */
+    public boolean degraded() {
+        return ready() && !pathUp;
     }
 
     /** Where a VNIC's session is. */

@@ -5,7 +5,7 @@
  * packet stage such as IPsec. Status comes back as immutable records, separate from
  * configuration. See docs/host.md.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.vnicteam.api.host;
 

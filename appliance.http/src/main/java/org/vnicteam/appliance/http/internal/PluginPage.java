@@ -27,29 +27,30 @@ final class PluginPage {
 
         TeamStatus t = s.team();
         h.append("<h3>Team</h3>\n<p id='vnicteam-team-summary'>").append(esc(teamSummary(t))).append("</p>\n");
-        table(h, "vnicteam-team", "Member", "State", "Bridge", "Link", "TX frames", "RX frames");
+        table(h, "vnicteam-team", "Member", "State", "Bridge", "Link", "TX frames", "RX frames", "Path");
         if (t == null || t.members().isEmpty()) {
-            emptyRow(h, 6, t == null ? "no team (the host side is not running)" : "no members");
+            emptyRow(h, 7, t == null ? "no team (the host side is not running)" : "no members");
         } else {
             for (TeamStatus.MemberStatus m : t.members()) {
                 row(h, m.name(), Snapshot.state(m), m.bridge(), m.link() == null ? "" : m.link().name().toLowerCase(java.util.Locale.ROOT),
-                        Long.toString(m.txFrames()), Long.toString(m.rxFrames()));
+                        Long.toString(m.txFrames()), Long.toString(m.rxFrames()),
+                        m.path() == null ? "" : m.path().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
         h.append("</tbody></table>\n");
 
         h.append("<h3>Bridges</h3>\n");
         table(h, "vnicteam-bridges", "Bridge", "Carrier", "Sessions", "MAC", "TX frames", "RX frames", "Dropped",
-                "Carrier changes");
+                "Carrier changes", "Path");
         if (s.bridges().isEmpty()) {
-            emptyRow(h, 8, "no bridge plugged in");
+            emptyRow(h, 9, "no bridge plugged in");
         }
         for (BridgeStatus b : s.bridges()) {
             BridgeCounters c = b.counters() == null ? BridgeCounters.ZERO : b.counters();
             row(h, b.name(), b.carrier() ? "up" : "DOWN",
                     Long.toString(b.channels().stream().filter(ChannelStatus::open).count()), b.mac(),
                     Long.toString(c.txFrames()), Long.toString(c.rxFrames()), Long.toString(c.dropped()),
-                    Long.toString(c.carrierChanges()));
+                    Long.toString(c.carrierChanges()), !b.probes().enabled() ? "-" : b.probes().pathUp() ? "up" : "LOST");
         }
         h.append("</tbody></table>\n");
 
@@ -147,11 +148,13 @@ final class PluginPage {
                       + (t.failovers === 1 ? ' fail-over' : ' fail-overs') + ', media '
                       + (t.mediaConnected ? 'connected' : 'disconnected'));
                 fill('vnicteam-team', t.members.map(function (m) {
-                  return [m.name, m.state, m.bridge, m.link, m.txFrames, m.rxFrames];
-                }), 6, t.name === null ? 'no team (the host side is not running)' : 'no members');
+                  return [m.name, m.state, m.bridge, m.link, m.txFrames, m.rxFrames, m.path];
+                }), 7, t.name === null ? 'no team (the host side is not running)' : 'no members');
                 fill('vnicteam-bridges', s.bridges.map(function (b) {
-                  return [b.name, b.carrier ? 'up' : 'DOWN', b.sessions, b.mac, b.txFrames, b.rxFrames, b.dropped, b.carrierChanges];
-                }), 8, 'no bridge plugged in');
+                  var p = b.probes, path = !p || p.intervalMicros === 0 ? '-' : p.pathUp ? 'up' : 'LOST';
+                  return [b.name, b.carrier ? 'up' : 'DOWN', b.sessions, b.mac, b.txFrames, b.rxFrames, b.dropped,
+                    b.carrierChanges, path];
+                }), 9, 'no bridge plugged in');
                 fill('vnicteam-vlans', s.vlans.map(function (v) {
                   return [v.vlan, v.name, v.media, v.upper, v.txFrames, v.rxFrames, v.txDropped];
                 }), 7, 'no VLAN miniport (the host side is not running)');

@@ -6,6 +6,8 @@ import java.util.function.ToLongFunction;
 import org.vnicteam.api.bridge.BridgeCounters;
 import org.vnicteam.api.bridge.BridgeStatus;
 import org.vnicteam.api.bridge.ChannelStatus;
+import org.vnicteam.api.bridge.ProbeStatus;
+import org.vnicteam.api.host.LinkState;
 import org.vnicteam.api.host.MiniportStatus;
 import org.vnicteam.api.host.TeamStatus;
 import org.vnicteam.api.host.VnicStatus;
@@ -59,6 +61,15 @@ final class PrometheusText {
                         x.m.name(), "state", st);
             }
         }
+        family("vnicteam_team_member_path_up", "gauge",
+                "1 when the member's Ethernet path (its bridge's probes) counts as up, 0 while it is degraded.");
+        for (Member x : members) {
+            sample("vnicteam_team_member_path_up", x.m.path() == LinkState.UP ? 1 : 0, "team", x.team.name(), "member",
+                    x.m.name());
+        }
+        memberCounter(members, "vnicteam_team_member_path_lost_total",
+                "Times the member's Ethernet path was committed lost (its bridge's probes).",
+                TeamStatus.MemberStatus::pathLostEvents);
         memberCounter(members, "vnicteam_team_member_tx_frames_total", "Frames the team sent through the member.",
                 TeamStatus.MemberStatus::txFrames);
         memberCounter(members, "vnicteam_team_member_rx_frames_total",
@@ -120,6 +131,25 @@ final class PrometheusText {
                 BridgeCounters::dropped);
         bridgeCounter(bridges, "vnicteam_bridge_carrier_changes_total",
                 "Carrier transitions of the bridge's Ethernet port.", BridgeCounters::carrierChanges);
+        List<BridgeStatus> probing = bridges.stream().filter(b -> b.probes().enabled()).toList();
+        family("vnicteam_bridge_path_up", "gauge",
+                "1 when no path watch of the probing bridge is lost (team and VLAN heard), else 0.");
+        for (BridgeStatus b : probing) {
+            sample("vnicteam_bridge_path_up", b.probes().pathUp() ? 1 : 0, "bridge", b.name());
+        }
+        probeCounter(probing, "vnicteam_bridge_probes_sent_total", "Probe frames the bridge put on Ethernet.",
+                ProbeStatus::sent);
+        probeCounter(probing, "vnicteam_bridge_probes_received_total",
+                "Probes of peer bridges of a programmed team the bridge heard.", ProbeStatus::received);
+        probeCounter(probing, "vnicteam_bridge_path_lost_total", "Path watches of the bridge that went lost.",
+                ProbeStatus::pathLostEvents);
+    }
+
+    private void probeCounter(List<BridgeStatus> bridges, String name, String help, ToLongFunction<ProbeStatus> f) {
+        family(name, "counter", help);
+        for (BridgeStatus b : bridges) {
+            sample(name, f.applyAsLong(b.probes()), "bridge", b.name());
+        }
     }
 
     private void bridgeCounter(List<BridgeStatus> bridges, String name, String help, ToLongFunction<BridgeCounters> f) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.vnicteam.api.bridge.BridgeCounters;
 import org.vnicteam.api.bridge.BridgeStatus;
 import org.vnicteam.api.bridge.ChannelStatus;
+import org.vnicteam.api.bridge.ProbeStatus;
 import org.vnicteam.api.host.MiniportStatus;
 import org.vnicteam.api.host.TeamStatus;
 import org.vnicteam.api.host.VnicStatus;
@@ -79,7 +80,10 @@ final class StatusJson {
                     .field("priority", m.priority())
                     .field("link", m.link() == null ? null : m.link().name().toLowerCase(Locale.ROOT))
                     .field("sessionUp", m.sessionUp()).field("bridgeLinkUp", m.bridgeLinkUp())
-                    .field("fabricUp", m.fabricUp()).field("txFrames", m.txFrames()).field("txBytes", m.txBytes())
+                    .field("fabricUp", m.fabricUp()).field("pathUp", m.pathUp())
+                    .field("path", m.path() == null ? null : m.path().name().toLowerCase(Locale.ROOT))
+                    .field("degraded", m.degraded()).field("pathLostEvents", m.pathLostEvents())
+                    .field("txFrames", m.txFrames()).field("txBytes", m.txBytes())
                     .field("rxFrames", m.rxFrames()).field("rxBytes", m.rxBytes())
                     .field("rxDroppedNotActive", m.rxDroppedNotActive()).endObject();
         }
@@ -101,7 +105,8 @@ final class StatusJson {
         w.beginObject().field("name", v.name()).field("bridge", v.bridge())
                 .field("session", v.state() == null ? null : v.state().name().toLowerCase(Locale.ROOT))
                 .field("ready", v.ready()).field("sessionUp", v.sessionUp()).field("bridgeLinkUp", v.bridgeLinkUp())
-                .field("fabricUp", v.fabricUp()).field("lastRttNanos", v.lastRttNanos());
+                .field("fabricUp", v.fabricUp()).field("pathUp", v.pathUp()).field("bridgeProbes", v.bridgeProbes())
+                .field("pathLostReports", v.pathLostReports()).field("lastRttNanos", v.lastRttNanos());
         VnicStatus.Traffic t = v.traffic();
         if (t != null) {
             w.field("txFrames", t.txFrames()).field("txBytes", t.txBytes()).field("rxFrames", t.rxFrames())
@@ -117,7 +122,19 @@ final class StatusJson {
                 .field("ethernetPort", b.ethernetPort()).field("mac", b.mac()).field("carrier", b.carrier())
                 .field("fabricLid", b.fabricLid()).field("sessions", sessions).field("txFrames", c.txFrames())
                 .field("txBytes", c.txBytes()).field("rxFrames", c.rxFrames()).field("rxBytes", c.rxBytes())
-                .field("dropped", c.dropped()).field("carrierChanges", c.carrierChanges()).endObject();
+                .field("dropped", c.dropped()).field("carrierChanges", c.carrierChanges());
+        ProbeStatus p = b.probes();
+        w.name("probes").beginObject().field("intervalMicros", p.intervalMicros()).field("misses", p.misses())
+                .field("pathUp", p.pathUp()).field("sent", p.sent()).field("sendFailed", p.sendFailed())
+                .field("received", p.received()).field("ignored", p.ignored()).field("malformed", p.malformed())
+                .field("pathLostEvents", p.pathLostEvents());
+        w.name("watches").beginArray();
+        for (ProbeStatus.Watch x : p.watches()) {
+            w.beginObject().field("teamMac", x.teamMac()).field("vlan", x.vlan()).field("programmed", x.programmed())
+                    .field("armed", x.armed()).field("lost", x.lost()).field("probesSent", x.probesSent())
+                    .field("probesReceived", x.probesReceived()).field("lostEvents", x.lostEvents()).endObject();
+        }
+        w.endArray().endObject().endObject();
     }
 
     private static void miniport(JsonWriter w, MiniportStatus m) {

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.vnicteam.api.bridge.BridgeStatus;
+import org.vnicteam.api.bridge.ProbeStatus;
+import org.vnicteam.api.host.LinkState;
+import org.vnicteam.api.host.TeamStatus.MemberStatus;
 import org.vnicteam.api.host.TeamStatus.Role;
 
 class StatusJsonTest {
@@ -69,6 +73,38 @@ class StatusJsonTest {
         assertEquals(10L, v1.get("txFrames"));
         assertEquals(20L, v1.get("rxFrames"));
         assertEquals("disconnected", MiniJson.object(vlans.get(1)).get("media"));
+    }
+
+    @Test
+    void givenADegradedMemberAndAProbingBridge_whenRendered_thenPathStatesAndProbeCountersShow() {
+        MemberStatus healthy = Fixtures.member("vnicB", "bridgeB", Role.ACTIVE, 1, 1);
+        MemberStatus degraded = new MemberStatus("vnicA", "bridgeA", 200, false, LinkState.UP, Role.BACKUP, true, true,
+                true, "PATH down", 0, 0, 0, 0, 0, false, LinkState.DOWN, 1);
+        BridgeStatus base = Fixtures.bridge("bridgeA", true, 1, 1);
+        ProbeStatus probes = new ProbeStatus(2000, 4, 100, 0, 90, 1, 2, 1, List.of(new ProbeStatus.Watch(
+                "02:00:00:00:00:01", 1, true, true, true, List.of("02:00:00:00:0b:01"), 50, 45, 1, 9_000_000)));
+        BridgeStatus probing = new BridgeStatus(base.name(), base.adapterName(), base.ethernetPort(), base.mac(),
+                base.ethernetMtu(), true, 7, base.counters(), List.of(), probes);
+        Snapshot s = new Snapshot(Fixtures.T, List.of(Fixtures.team("team", "vnicB", healthy, degraded)), List.of(),
+                List.of(probing), List.of());
+
+        Map<String, Object> doc = MiniJson.object(MiniJson.parse(StatusJson.render(s)));
+
+        List<Object> members = MiniJson.array(MiniJson.object(doc.get("team")).get("members"));
+        Map<String, Object> a = MiniJson.object(members.get(1));
+        assertEquals("down", a.get("path"));
+        assertEquals(false, a.get("pathUp"));
+        assertEquals(true, a.get("degraded"));
+        assertEquals(1L, a.get("pathLostEvents"));
+        assertEquals("up", MiniJson.object(members.get(0)).get("path"));
+        Map<String, Object> p = MiniJson.object(MiniJson.object(MiniJson.array(doc.get("bridges")).get(0)).get("probes"));
+        assertEquals(2000L, p.get("intervalMicros"));
+        assertEquals(false, p.get("pathUp"));
+        assertEquals(100L, p.get("sent"));
+        assertEquals(90L, p.get("received"));
+        Map<String, Object> w = MiniJson.object(MiniJson.array(p.get("watches")).get(0));
+        assertEquals(1L, w.get("vlan"));
+        assertEquals(true, w.get("lost"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.vnicteam.api.bridge.BridgeCounters;
 import org.vnicteam.api.bridge.BridgeStatus;
 import org.vnicteam.api.bridge.ChannelStatus;
+import org.vnicteam.api.bridge.ProbeStatus;
 
 /** Plain-text views of the bridge commands' DTOs, read at a glance. No Gogo types here. */
 final class BridgeText {
@@ -36,16 +37,16 @@ final class BridgeText {
         }
         sb.append("\n\n");
         Table t = new Table("BRIDGE", "STATE", "CARRIER", "SESSIONS", "MAC", "LID", "TX-FRAMES", "RX-FRAMES",
-                "DROPPED", "CARRIER-CHANGES", "DEVICE-BUNDLE");
+                "DROPPED", "CARRIER-CHANGES", "PATH", "DEVICE-BUNDLE");
         for (BridgeInfo b : o.bridges()) {
             BridgeStatus s = b.status();
             if (s == null) {
-                t.row(b.name(), state(b), "-", "-", "-", "-", "-", "-", "-", "-", bundle(b));
+                t.row(b.name(), state(b), "-", "-", "-", "-", "-", "-", "-", "-", "-", bundle(b));
             } else {
                 BridgeCounters c = s.counters();
                 t.row(b.name(), state(b), s.carrier() ? "up" : "DOWN", String.valueOf(b.sessions()), s.mac(),
                         lid(s), String.valueOf(c.txFrames()), String.valueOf(c.rxFrames()), String.valueOf(c.dropped()),
-                        String.valueOf(c.carrierChanges()), bundle(b));
+                        String.valueOf(c.carrierChanges()), path(s.probes()), bundle(b));
             }
         }
         sb.append(t);
@@ -84,6 +85,7 @@ final class BridgeText {
             t.row("tx", c.txFrames() + " frames, " + c.txBytes() + " bytes (host to Ethernet)");
             t.row("rx", c.rxFrames() + " frames, " + c.rxBytes() + " bytes (Ethernet to host)");
             t.row("dropped", c.dropped() + ": " + drops(c));
+            t.row("probes", probes(s.probes()));
             t.row("device", deviceBundle(b));
             sb.append(t.bodyWithoutHeader());
             if (!s.channels().isEmpty()) {
@@ -100,6 +102,18 @@ final class BridgeText {
                             String.valueOf(x.counters().rxFrames()), String.valueOf(x.counters().dropped()));
                 }
                 sb.append(ch);
+            }
+            if (!s.probes().watches().isEmpty()) {
+                sb.append('\n');
+                Table w = new Table("PATH-WATCH", "VLAN", "STATE", "PEERS", "PROBES-SENT", "PROBES-HEARD", "LOST-EVENTS",
+                        "SILENT");
+                for (ProbeStatus.Watch x : s.probes().watches()) {
+                    w.row(x.teamMac(), x.vlan() == 0 ? "untagged" : String.valueOf(x.vlan()), watchState(x),
+                            x.peers().isEmpty() ? "-" : String.join(",", x.peers()), String.valueOf(x.probesSent()),
+                            String.valueOf(x.probesReceived()), String.valueOf(x.lostEvents()),
+                            String.format(Locale.ROOT, "%.1f ms", x.silentNanos() / 1e6));
+                }
+                sb.append(w);
             }
             return sb.toString();
         }
@@ -122,6 +136,32 @@ final class BridgeText {
         return String.format(Locale.ROOT, "oversize %d, no carrier %d, filtered %d, malformed %d, no buffer %d",
                 c.droppedOversize(), c.droppedNoCarrier(), c.droppedFiltered(), c.droppedMalformed(),
                 c.droppedNoBuffer());
+    }
+
+    /** "-" without probes, "LOST" when a watch is, "up" when some are armed, else "unarmed" (no peer heard yet). */
+    static String path(ProbeStatus p) {
+        if (!p.enabled()) {
+            return "-";
+        }
+        if (!p.pathUp()) {
+            return "LOST";
+        }
+        return p.watches().stream().anyMatch(ProbeStatus.Watch::armed) ? "up" : "unarmed";
+    }
+
+    private static String probes(ProbeStatus p) {
+        if (!p.enabled()) {
+            return "off (probe.interval.ms=0)";
+        }
+        return String.format(Locale.ROOT, "every %.1f ms, lost after %d silent; path %s; sent %d (refused %d), "
+                + "heard %d, ignored %d, malformed %d, path lost %d time%s", p.intervalMicros() / 1000.0, p.misses(),
+                path(p), p.sent(), p.sendFailed(), p.received(), p.ignored(), p.malformed(), p.pathLostEvents(),
+                p.pathLostEvents() == 1 ? "" : "s");
+    }
+
+    private static String watchState(ProbeStatus.Watch w) {
+        String s = w.lost() ? "LOST" : w.armed() ? "armed" : "unarmed";
+        return w.programmed() ? s : s + " (not programmed)";
     }
 
     private static String lid(BridgeStatus s) {

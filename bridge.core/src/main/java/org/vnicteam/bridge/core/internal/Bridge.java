@@ -16,6 +16,7 @@ import org.vnicteam.api.bridge.BridgeStatus;
 import org.vnicteam.api.bridge.ChannelStatus;
 import org.vnicteam.api.bridge.DataChannel;
 import org.vnicteam.api.bridge.LinkListener;
+import org.vnicteam.api.bridge.ProbeStatus;
 import org.vnicteam.api.ethernet.CarrierListener;
 import org.vnicteam.api.ethernet.EthernetPort;
 import org.vnicteam.api.ethernet.FrameReceiver;
@@ -65,12 +66,23 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
     private volatile BridgeDevice publishedAs = this;
     /** The unicast MACs the port was last told of (see {@link #updatePortAddresses()}). */
     private List<Long> portAddresses = List.of();
+    /** Null when the bridge does not probe its Ethernet path. */
+    private final PathProbes probes;
+    /** Orders path reports after the carrier report they follow (see {@link #reportPaths}). */
+    private final Object reportLock = new Object();
+    private final Object programLock = new Object();
 
     /**
      * Takes ownership of an open HCA and prepares the data path; nothing flows before
      * {@link #start()}.
      */
     public Bridge(BridgeSettings settings, Hca hca, EthernetPort port) throws VerbsException {
+        this(settings, hca, port, ProbeSettings.OFF);
+    }
+
+    /** As above, probing the Ethernet path as {@code probeSettings} say (docs/protocol.md, "Probe frames"). */
+    public Bridge(BridgeSettings settings, Hca hca, EthernetPort port, ProbeSettings probeSettings)
+            throws VerbsException {
         this.settings = settings;
         this.hca = hca;
         this.port = port;
@@ -82,6 +94,7 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         this.receiveCq = hca.createCompletionQueue(depth);
         sendCq.setListener(this::drainSendCompletions);
         receiveCq.setListener(this::drainReceiveCompletions);
+        this.probes = probeSettings.enabled() ? new PathProbes(mac, port, probeSettings, this::reportPaths) : null;
     }
 
     /**
@@ -98,6 +111,10 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         carrier = port.carrier(); // after adding the listener, so no change falls in between
         port.setReceiver(this);
         updatePortAddresses();
+        if (probes != null) {
+            probes.carrierChanged(carrier);
+            probes.start("bridge-" + name() + "-probes");
+        }
     }
 
     /** Detaches from the port and closes the HCA: to the fabric, the bridge is unplugged. */
@@ -107,6 +124,9 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
             return;
         }
         closed = true;
+        if (probes != null) {
+            probes.close();
+        }
         port.setReceiver(null);
         port.removeCarrierListener(this);
         for (HostDataChannel c : channels) {
@@ -163,6 +183,11 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
     }
 
     @Override
+    public boolean probing() {
+        return probes != null;
+    }
+
+    @Override
     public DataChannel openDataChannel(DataChannel.Peer peer) throws VerbsException {
         HostDataChannel channel;
         synchronized (channelsLock) {
@@ -201,7 +226,7 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
             channels = shrunk;
             retired = retired.plus(channel.counters.snapshot(0));
         }
-        updatePortAddresses();
+        addressesChanged();
     }
 
     /**
@@ -225,6 +250,60 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
             }
             portAddresses = now;
             port.setAddresses(now.stream().map(Frames::macBytes).toList());
+        }
+    }
+
+    /**
+     * A channel was programmed with a team MAC and VLANs, or ended: the port filters on the MACs,
+     * the probes watch the team's VLANs.
+     */
+    void addressesChanged() {
+        updatePortAddresses();
+        programsChanged();
+    }
+
+    private void programsChanged() {
+        if (probes == null) {
+            return;
+        }
+        // Read and applied under one lock: whoever applies last applies the newest channels.
+        synchronized (programLock) {
+            List<PathProbes.Program> programs = new ArrayList<>();
+            for (HostDataChannel c : channels) {
+                AddressFilter f = c.addressFilter();
+                if (f.programmed) {
+                    programs.add(new PathProbes.Program(c, f.teamMac, f.vlans));
+                }
+            }
+            probes.setPrograms(programs, System.nanoTime());
+        }
+    }
+
+    /** Whether the channel's path is up, as its session was last told. */
+    boolean pathUp(HostDataChannel channel) {
+        return probes == null || probes.pathUp(channel);
+    }
+
+    /**
+     * Path changes found by the probe thread. Under the lock carrier reports take too, and dropped
+     * if the carrier changed since they were found: a carrier report supersedes them, so a path
+     * report can never reach a session after a newer carrier report.
+     */
+    private void reportPaths(List<PathProbes.Event> events, long carrierEpoch) {
+        BridgeDevice device = publishedAs;
+        synchronized (reportLock) {
+            if (probes.carrierEpoch() != carrierEpoch) {
+                return;
+            }
+            for (PathProbes.Event e : events) {
+                for (LinkListener l : linkListeners) {
+                    try {
+                        l.pathChanged(device, (DataChannel) e.channel(), e.up(), e.nanoTime());
+                    } catch (RuntimeException ex) {
+                        LOG.log(Level.WARNING, "link listener of bridge " + name() + " failed", ex);
+                    }
+                }
+            }
         }
     }
 
@@ -252,7 +331,8 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         }
         PortAttributes fabricPort = hca.queryPort(FABRIC_PORT);
         return new BridgeStatus(name(), adapterName(), settings.ethernetPortName(), Frames.formatMac(mac),
-                settings.ethernetMtu(), carrier, fabricPort.isActive() ? fabricPort.lid() : 0, totals, open);
+                settings.ethernetMtu(), carrier, fabricPort.isActive() ? fabricPort.lid() : 0, totals, open,
+                probes == null ? ProbeStatus.OFF : probes.status());
     }
 
     // ---- Ethernet side ----------------------------------------------------------------------
@@ -267,6 +347,10 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         long source = Frames.mac(frame, offset + Frames.SOURCE_OFFSET);
         boolean group = Frames.isGroupDestination(frame, offset);
         int vlan = Frames.vlan(frame, offset, length);
+        PathProbes p = probes;
+        if (p != null && p.onFrame(frame, offset, length, destination, source, vlan)) {
+            return; // a probe: for this bridge only, never for the host
+        }
         boolean taken = false;
         for (HostDataChannel c : channels) {
             taken |= c.offerFromEthernet(frame, offset, length, destination, group, source, vlan);
@@ -282,14 +366,19 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
      */
     @Override
     public void carrierChanged(EthernetPort changed, boolean nowCarrier, long nanoTime) {
-        carrier = nowCarrier;
-        long changes = carrierChanges.incrementAndGet();
-        BridgeDevice device = publishedAs;
-        for (LinkListener l : linkListeners) {
-            try {
-                l.linkChanged(device, nowCarrier, changes, nanoTime);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "link listener of bridge " + name() + " failed", e);
+        synchronized (reportLock) {
+            carrier = nowCarrier;
+            long changes = carrierChanges.incrementAndGet();
+            if (probes != null) {
+                probes.carrierChanged(nowCarrier);
+            }
+            BridgeDevice device = publishedAs;
+            for (LinkListener l : linkListeners) {
+                try {
+                    l.linkChanged(device, nowCarrier, changes, nanoTime);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "link listener of bridge " + name() + " failed", e);
+                }
             }
         }
     }

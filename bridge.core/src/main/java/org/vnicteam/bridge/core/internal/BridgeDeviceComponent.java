@@ -67,6 +67,14 @@ public final class BridgeDeviceComponent implements BridgeDevice {
         @AttributeDefinition(name = "Send slots per channel",
                 description = "Buffers for frames to the host; a frame with none free is dropped and counted.")
         int host_sendSlots() default BridgeSettings.DEFAULT_HOST_SEND_SLOTS;
+
+        @AttributeDefinition(name = "Probe interval (ms)", description = "A probe frame to the team's other "
+                + "bridges on every programmed VLAN this often, and a check of what was heard there; 0 = no probes.")
+        int probe_interval_ms() default 0;
+
+        @AttributeDefinition(name = "Probe misses", description = "An armed VLAN that heard nothing (no probe, no "
+                + "other frame) for this many intervals is lost: the bridge reports its path lost.")
+        int probe_misses() default ProbeSettings.DEFAULT_MISSES;
     }
 
     private final Bridge bridge;
@@ -77,10 +85,11 @@ public final class BridgeDeviceComponent implements BridgeDevice {
         BridgeSettings settings = new BridgeSettings(config.bridge_name(), config.bridge_adapter(), port.name(),
                 config.ethernet_mtu(), config.bridge_mac().isBlank() ? -1 : Frames.parseMac(config.bridge_mac()),
                 config.max_vlans(), config.max_channels(), config.host_receives(), config.host_sendSlots());
+        ProbeSettings probes = ProbeSettings.ofMillis(config.probe_interval_ms(), config.probe_misses());
         Hca hca = fabric.open(settings.adapter());
         Bridge b;
         try {
-            b = new Bridge(settings, hca, port);
+            b = new Bridge(settings, hca, port, probes);
         } catch (VerbsException | RuntimeException e) {
             hca.close();
             throw e;
@@ -138,6 +147,11 @@ public final class BridgeDeviceComponent implements BridgeDevice {
     @Override
     public long carrierChanges() {
         return bridge.carrierChanges();
+    }
+
+    @Override
+    public boolean probing() {
+        return bridge.probing();
     }
 
     @Override

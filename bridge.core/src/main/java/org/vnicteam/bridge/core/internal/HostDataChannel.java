@@ -112,13 +112,18 @@ final class HostDataChannel implements DataChannel {
             return false;
         }
         filter = new AddressFilter(teamMac, vlans);
-        bridge.updatePortAddresses();
+        bridge.addressesChanged();
         return true;
     }
 
-    /** What CONFIG_ADDRESSES last programmed. */
+    /** What CONFIG_ADDRESSES last programmed (the port's filter and the path probes follow it). */
     AddressFilter addressFilter() {
         return filter;
+    }
+
+    @Override
+    public boolean pathUp() {
+        return bridge.pathUp(this);
     }
 
     /**

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleException;
 import org.vnicteam.api.bridge.BridgeCounters;
 import org.vnicteam.api.bridge.BridgeStatus;
+import org.vnicteam.api.bridge.ProbeStatus;
 
 /** The bridge commands on a fake inventory: argument errors, plug/unplug through the device bundle, rendering. */
 class BridgeCommandsTest {
@@ -184,7 +185,7 @@ class BridgeCommandsTest {
         List<String> lines = text.lines().toList();
         assertEquals("bridges: 2, 1 plugged, 1 unplugged", lines.get(0));
         assertTrue(lines.get(2).startsWith("BRIDGE   STATE      CARRIER  SESSIONS  MAC"), text);
-        assertTrue(lines.get(3).matches("bridgeA\\s+plugged\\s+up\\s+0\\s+02:00:00:00:0a:01\\s+2\\s+10\\s+20\\s+4\\s+2\\s+37 ACTIVE"),
+        assertTrue(lines.get(3).matches("bridgeA\\s+plugged\\s+up\\s+0\\s+02:00:00:00:0a:01\\s+2\\s+10\\s+20\\s+4\\s+2\\s+-\\s+37 ACTIVE"),
                 text);
         assertTrue(lines.get(4).matches("bridgeB\\s+unplugged\\s+-.*38 RESOLVED"), text);
         String detail = BridgeText.detail(commands.status("bridgeA"));
@@ -193,6 +194,28 @@ class BridgeCommandsTest {
         BridgeConverter converter = new BridgeConverter();
         assertEquals("bridgeA", converter.format(commands.status("bridgeA"), BridgeConverter.PART, null));
         assertEquals(detail, converter.format(commands.status("bridgeA"), BridgeConverter.INSPECT, null));
+    }
+
+    @Test
+    void givenAProbingBridgeWithALostVlan_whenRendered_thenThePathIsLostInTheRow_andEachWatchHasALine() {
+        BridgeStatus base = status("bridgeA");
+        ProbeStatus probes = new ProbeStatus(2000, 4, 900, 0, 880, 3, 1, 1, List.of(
+                new ProbeStatus.Watch("02:76:6e:00:00:01", 1, true, true, true, List.of("02:00:00:00:0b:01"), 450, 430,
+                        1, 12_300_000),
+                new ProbeStatus.Watch("02:76:6e:00:00:01", 2, true, true, false, List.of("02:00:00:00:0b:01"), 450,
+                        450, 0, 100_000)));
+        inventory.bridges.add(new BridgeInfo("bridgeA", BridgeInfo.State.PLUGGED, 37, "org.vnicteam.bridge.device.bridgeA",
+                "ACTIVE", "file:/x.jar", new BridgeStatus(base.name(), base.adapterName(), base.ethernetPort(), base.mac(),
+                        base.ethernetMtu(), true, 2, base.counters(), List.of(), probes)));
+        String row = BridgeText.overview(commands.status()).lines().filter(l -> l.startsWith("bridgeA")).findFirst()
+                .orElseThrow();
+        assertTrue(row.matches("bridgeA\\s+plugged\\s+up\\s.*\\s+LOST\\s+37 ACTIVE"), row);
+        String detail = BridgeText.detail(commands.status("bridgeA"));
+        assertTrue(detail.contains("probes    every 2.0 ms, lost after 4 silent; path LOST; sent 900 (refused 0), "
+                + "heard 880, ignored 3, malformed 1, path lost 1 time"), detail);
+        assertTrue(detail.lines().anyMatch(l -> l.matches("02:76:6e:00:00:01\\s+1\\s+LOST\\s+02:00:00:00:0b:01\\s+450"
+                + "\\s+430\\s+1\\s+12\\.3 ms")), detail);
+        assertTrue(detail.lines().anyMatch(l -> l.matches("02:76:6e:00:00:01\\s+2\\s+armed\\s.*")), detail);
     }
 
     @Test

@@ -37,11 +37,11 @@ import org.vnicteam.api.verbs.WorkCompletion;
 /**
  * The host command handler of one bridge device: its login service (a UD queue pair registered
  * with the subnet administrator as {@value Protocol#SERVICE_NAME}), the sessions of the VNICs that
- * logged in, and LINK_STATUS sent from the carrier-change event itself.
+ * logged in, and LINK_STATUS sent from the carrier-change event (or the path change) itself.
  *
  * <p>Threads: datagrams and control messages are handled on the HCA's event thread (completion
- * listeners), LINK_STATUS on the thread that noticed the carrier change, keep-alive expiry on the
- * shared timer thread. Sessions live in concurrent maps; a session is ended by whoever removes it
+ * listeners), LINK_STATUS on the thread that noticed the carrier change or on the bridge's probe
+ * thread for a path change, keep-alive expiry on the shared timer thread. Sessions live in concurrent maps; a session is ended by whoever removes it
  * from them first.
  */
 public final class CommandHandler implements LinkListener, AsyncEventListener, AutoCloseable {
@@ -262,6 +262,9 @@ public final class CommandHandler implements LinkListener, AsyncEventListener, A
 
     private int capabilities() {
         int caps = ControlMessage.LoginAck.CAP_VLAN | ControlMessage.LoginAck.CAP_STATS;
+        if (device.probing()) {
+            caps |= ControlMessage.LoginAck.CAP_PROBES;
+        }
         return device.ethernetMtu() > 1500 ? caps | ControlMessage.LoginAck.CAP_JUMBO : caps;
     }
 
@@ -342,6 +345,24 @@ public final class CommandHandler implements LinkListener, AsyncEventListener, A
         for (HostSession s : byControlQpn.values()) {
             s.send(new ControlMessage.LinkStatus(carrier, ControlMessage.LinkStatus.CAUSE_CARRIER,
                     s.channel.lastSequenceOnWire(), (int) carrierChanges, nanoTime));
+        }
+    }
+
+    /**
+     * The bridge's probes found a session's Ethernet path lost or back: LINK_STATUS with cause
+     * "probes lost", from the probe thread, now. Never while the carrier is down (the bridge does
+     * not report then; this is the guard should a report race a carrier loss).
+     */
+    @Override
+    public void pathChanged(BridgeDevice changed, DataChannel channel, boolean pathUp, long nanoTime) {
+        if (!device.carrier()) {
+            return;
+        }
+        for (HostSession s : byControlQpn.values()) {
+            if (s.channel == channel) {
+                s.send(new ControlMessage.LinkStatus(pathUp, ControlMessage.LinkStatus.CAUSE_PROBES_LOST,
+                        channel.lastSequenceOnWire(), (int) device.carrierChanges(), nanoTime));
+            }
         }
     }
 

@@ -28,6 +28,7 @@ import org.vnicteam.api.verbs.Hca;
 import org.vnicteam.api.verbs.ServiceRecord;
 import org.vnicteam.bridge.core.internal.Bridge;
 import org.vnicteam.bridge.core.internal.BridgeSettings;
+import org.vnicteam.bridge.core.internal.ProbeSettings;
 import org.vnicteam.bridge.hostcmd.peer.VnicPeer;
 import org.vnicteam.fabric.sim.SimulatedFabric;
 
@@ -42,6 +43,7 @@ class CommandHandlerTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     static final long BRIDGE_MAC = 0x02_00_00_00_0A_01L;
     static final byte[] TEAM_MAC = { 2, 0, 0, 0, 0x7E, (byte) 0xA1 };
+    static final byte[] PEER_MAC = { 2, 0, 0, 0, 0x0B, 1 };
     /**
      * Keep-alive interval (µs) announced by VNICs that send none: 1 s, so the bridge keeps their
      * sessions for 8 s, longer than any test here.
@@ -59,13 +61,17 @@ class CommandHandlerTest {
     @BeforeEach
     void plugInBridge() throws Exception {
         fabric = SimulatedFabric.createDefault("hostcmd-test");
+        timers = Executors.newSingleThreadScheduledExecutor();
+        plugIn(ProbeSettings.OFF);
+        server = fabric.open("server");
+    }
+
+    private void plugIn(ProbeSettings probes) throws Exception {
         port = new CableEnd();
         bridge = new Bridge(new BridgeSettings("bridgeA", "bridgeA", port.name(), 1500, BRIDGE_MAC, 4, 2, 64, 64),
-                fabric.open("bridgeA"), port);
+                fabric.open("bridgeA"), port, probes);
         bridge.start();
-        timers = Executors.newSingleThreadScheduledExecutor();
         handler = new CommandHandler(bridge, HandlerSettings.DEFAULTS, timers);
-        server = fabric.open("server");
     }
 
     @AfterEach
@@ -301,7 +307,104 @@ class CommandHandlerTest {
         assertTrue(vnic.findBridge().isEmpty());
     }
 
+    @Test
+    void givenAProbingBridge_whenItsPeerFallsSilent_thenLinkStatusDownWithCauseProbesLost_andUpWhenFramesAreHeardAgain()
+            throws Exception {
+        handler.close(false);
+        bridge.close();
+        plugIn(new ProbeSettings(2_000_000L, 4));
+        VnicPeer vnic = peer("vnic0", QUIET_VNIC);
+        ControlMessage.LoginAck ack = vnic.login(WAIT);
+        assertEquals(ControlMessage.LoginAck.CAP_PROBES, ack.capabilities() & ControlMessage.LoginAck.CAP_PROBES);
+        vnic.configure(TEAM_MAC, List.of(1, 2), WAIT);
+
+        // the bridge probes both VLANs from its own MAC
+        byte[] sent = awaitProbe(2);
+        ByteBuffer p = ByteBuffer.wrap(sent);
+        assertEquals(60, sent.length);
+        assertArrayEquals(new byte[] { 2, 0, 0, 0, 0x0A, 1 }, java.util.Arrays.copyOfRange(sent, 6, 12));
+        assertEquals(0xE002, p.getShort(14) & 0xFFFF, "PCP 7, VLAN 2");
+        assertEquals(0x564E5042, p.getInt(18));
+        assertArrayEquals(TEAM_MAC, java.util.Arrays.copyOfRange(sent, 26, 32));
+
+        // a peer of the team is heard on both VLANs: armed; its probes never reach the host
+        for (int i = 0; i < 5; i++) {
+            port.inject(peerProbe(1, i));
+            port.inject(peerProbe(2, i));
+            Thread.sleep(1);
+        }
+        long lastHeard = System.nanoTime();
+        await("both VLANs armed", () -> bridge.status().probes().watches().stream().allMatch(w -> w.armed()));
+
+        VnicPeer.Received down = vnic.await(ControlMessage.LinkStatus.class, WAIT);
+        ControlMessage.LinkStatus lost = (ControlMessage.LinkStatus) down.message();
+        assertFalse(lost.linkUp());
+        assertEquals(ControlMessage.LinkStatus.CAUSE_PROBES_LOST, lost.cause());
+        long took = down.nanoTime() - lastHeard;
+        System.out.printf("peer silent -> LINK_STATUS down, cause probes lost, at the VNIC after %.1f ms "
+                + "(window 4 x 2 ms)%n", took / 1e6);
+        assertTrue(took >= 7_000_000L, "not before a whole window after the last frame: " + took / 1000 + " us");
+        assertFalse(vnic.frames.stream().anyMatch(f -> f.length >= 16 && (f[0] & 0xFF) == 0x03),
+                "no probe was passed up to the host");
+
+        // any frame on both VLANs (a client's broadcast) brings the path back
+        port.inject(clientBroadcast(1));
+        port.inject(clientBroadcast(2));
+        ControlMessage.LinkStatus back = (ControlMessage.LinkStatus) vnic.await(ControlMessage.LinkStatus.class, WAIT)
+                .message();
+        assertTrue(back.linkUp());
+        assertEquals(ControlMessage.LinkStatus.CAUSE_PROBES_LOST, back.cause());
+
+        // the carrier wins: nothing about the path while it is down; a window after it is back, lost again
+        port.setCarrier(false);
+        ControlMessage.LinkStatus carrierDown = (ControlMessage.LinkStatus) vnic
+                .await(ControlMessage.LinkStatus.class, WAIT).message();
+        assertEquals(ControlMessage.LinkStatus.CAUSE_CARRIER, carrierDown.cause());
+        Thread.sleep(30);
+        assertNull(vnic.control.poll(), "no path report while the carrier is down");
+        port.setCarrier(true);
+        ControlMessage.LinkStatus carrierUp = (ControlMessage.LinkStatus) vnic
+                .await(ControlMessage.LinkStatus.class, WAIT).message();
+        assertTrue(carrierUp.linkUp());
+        assertEquals(ControlMessage.LinkStatus.CAUSE_CARRIER, carrierUp.cause());
+        ControlMessage.LinkStatus again = (ControlMessage.LinkStatus) vnic
+                .await(ControlMessage.LinkStatus.class, WAIT).message();
+        assertFalse(again.linkUp());
+        assertEquals(ControlMessage.LinkStatus.CAUSE_PROBES_LOST, again.cause());
+        assertEquals(2, bridge.status().probes().watches().stream().mapToLong(w -> w.lostEvents()).max().orElse(0),
+                "the silent VLANs were lost twice: " + bridge.status().probes());
+    }
+
     // ---- helpers --------------------------------------------------------------------------
+
+    /** A probe frame bridge B of the team sends, written from docs/protocol.md. */
+    private static byte[] peerProbe(int vlan, int sequence) {
+        byte[] f = new byte[60];
+        ByteBuffer b = ByteBuffer.wrap(f);
+        b.put(0, new byte[] { 3, 0x76, 0x6e, 0x70, 0x72, 0x62 }).put(6, PEER_MAC);
+        b.putShort(12, (short) 0x8100).putShort(14, (short) (0xE000 | vlan)).putShort(16, (short) 0x88B5);
+        b.putInt(18, 0x564E5042).put(22, (byte) 1).put(23, (byte) 0).putShort(24, (short) vlan);
+        b.put(26, TEAM_MAC).put(32, PEER_MAC).putInt(38, sequence).putInt(42, 2000);
+        return f;
+    }
+
+    private static byte[] clientBroadcast(int vlan) {
+        byte[] f = frame(vlan, 64);
+        ByteBuffer.wrap(f).put(0, new byte[] { -1, -1, -1, -1, -1, -1 }).put(6, new byte[] { 2, 0, (byte) 0xC6, 0x12, 1, 0x0B });
+        return f;
+    }
+
+    /** Waits for a probe of the bridge on {@code vlan} on the wire and returns it. */
+    private byte[] awaitProbe(int vlan) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            byte[] f = port.wire.poll(10, TimeUnit.MILLISECONDS);
+            if (f != null && (f[0] & 0xFF) == 0x03 && (ByteBuffer.wrap(f).getShort(14) & 0xFFF) == vlan) {
+                return f;
+            }
+        }
+        throw new AssertionError("no probe on VLAN " + vlan);
+    }
 
     private static byte[] frame(int vlan, int length) {
         byte[] f = new byte[length];

@@ -34,6 +34,10 @@ import org.vnicteam.fabric.sim.ethernet.TxStreamStatus;
         "osgi.command.function=status",
         "osgi.command.function=cut",
         "osgi.command.function=restore",
+        "osgi.command.function=detach",
+        "osgi.command.function=attach",
+        "osgi.command.function=dropvlan",
+        "osgi.command.function=restorevlan",
         "osgi.command.function=ping",
         "osgi.command.function=stream",
         "osgi.command.function=streams",
@@ -47,6 +51,10 @@ public final class EthernetCommands {
     static final int DEFAULT_STREAM_SIZE = 64;
     static final long MAX_STREAM_COUNT = 1_000_000_000L;
     static final double MAX_RATE = 10_000_000;
+    private static final String PORT = "PORT: a switch port (p1) or what is cabled to it (bridgeA-eth, client1); "
+            + "ethernet:status lists them";
+    private static final String TRUNK = "PORT: a trunk port (p1) or the bridge port cabled to it (bridgeA-eth)";
+    private static final String VID = "VID: one of the trunk's configured VLANs";
 
     private final EthernetSegmentControl segment;
 
@@ -63,18 +71,44 @@ public final class EthernetCommands {
 
     @Descriptor("cut a switch port's link (pull the cable): a bridge's port loses carrier at once and the "
             + "port's FDB entries are flushed")
-    public PortStatus cut(@Descriptor("PORT: a switch port (p1) or what is cabled to it (bridgeA-eth, client1); "
-            + "ethernet:status lists them") String port) {
-        String name = checkPort(port);
-        segment.setPortUp(name, false);
-        return segment.status().port(name);
+    public PortStatus cut(@Descriptor(PORT) String port) {
+        return change(port, name -> segment.setPortUp(name, false));
     }
 
     @Descriptor("restore a cut switch port's link: a bridge's port gets carrier back")
-    public PortStatus restore(@Descriptor("PORT: a switch port (p1) or what is cabled to it (bridgeA-eth, client1); "
-            + "ethernet:status lists them") String port) {
+    public PortStatus restore(@Descriptor(PORT) String port) {
+        return change(port, name -> segment.setPortUp(name, true));
+    }
+
+    @Descriptor("remove a switch port from the switch while its cable and the peer's carrier stay: nothing it "
+            + "sends is switched and nothing reaches it (a failure carrier watching cannot see); its FDB entries "
+            + "are flushed")
+    public PortStatus detach(@Descriptor(PORT) String port) {
+        return change(port, name -> segment.setPortAttached(name, false));
+    }
+
+    @Descriptor("put a removed switch port back into the switch")
+    public PortStatus attach(@Descriptor(PORT) String port) {
+        return change(port, name -> segment.setPortAttached(name, true));
+    }
+
+    @Descriptor("drop a VLAN from a trunk port while its link stays up: the trunk neither takes nor sends that "
+            + "VLAN's frames; its FDB entries of that VLAN are flushed")
+    public PortStatus dropvlan(@Descriptor(TRUNK) String port, @Descriptor(VID) String vid) {
+        int v = (int) integer("VID", vid, 1, 4094);
+        return change(port, name -> segment.setVlanCarried(name, v, false));
+    }
+
+    @Descriptor("restore a VLAN dropped from a trunk port")
+    public PortStatus restorevlan(@Descriptor(TRUNK) String port, @Descriptor(VID) String vid) {
+        int v = (int) integer("VID", vid, 1, 4094);
+        return change(port, name -> segment.setVlanCarried(name, v, true));
+    }
+
+    /** Applies a change to a switch port named as the operator likes, and shows the port after it. */
+    private PortStatus change(String port, java.util.function.Consumer<String> change) {
         String name = checkPort(port);
-        segment.setPortUp(name, true);
+        change.accept(name);
         return segment.status().port(name);
     }
 

@@ -43,7 +43,7 @@ final class EthernetText {
         Table t = new Table("PORT", "MODE", "VLANS", "LINK", "PEER", "RX-FRAMES", "TX-FRAMES", "DROPPED");
         for (PortStatus p : ports) {
             PortCounters c = p.counters();
-            t.row(p.name(), p.mode().name().toLowerCase(Locale.ROOT), vids(p.vids()), p.up() ? "up" : "DOWN",
+            t.row(p.name(), p.mode().name().toLowerCase(Locale.ROOT), vids(p), link(p),
                     p.peer() + " (" + p.peerKind().name().toLowerCase(Locale.ROOT) + ")", String.valueOf(c.rxFrames()),
                     String.valueOf(c.txFrames()), String.valueOf(dropped(c)));
         }
@@ -52,12 +52,13 @@ final class EthernetText {
 
     static String counters(List<PortStatus> ports) {
         Table t = new Table("COUNTERS", "RX-BYTES", "TX-BYTES", "DROP:WRONG-VLAN", "UNTAGGED-ON-TRUNK", "QUEUE-FULL",
-                "MALFORMED", "LINK-DOWN");
+                "MALFORMED", "LINK-DOWN", "REMOVED");
         for (PortStatus p : ports) {
             PortCounters c = p.counters();
             t.row(p.name(), String.valueOf(c.rxBytes()), String.valueOf(c.txBytes()), String.valueOf(c.droppedWrongVlan()),
                     String.valueOf(c.droppedUntaggedOnTrunk()), String.valueOf(c.droppedQueueOverflow()),
-                    String.valueOf(c.droppedMalformed()), String.valueOf(c.droppedLinkDown()));
+                    String.valueOf(c.droppedMalformed()), String.valueOf(c.droppedLinkDown()),
+                    String.valueOf(c.droppedDetached()));
         }
         return t.toString();
     }
@@ -66,7 +67,7 @@ final class EthernetText {
         Table t = new Table("CLIENT", "IP", "MAC", "PORT", "VLAN", "RX-FRAMES", "TX-FRAMES", "RX-DROPPED", "STREAMS-TX/RX");
         for (HostStatus h : s.hosts()) {
             PortStatus port = s.ports().stream().filter(p -> p.peer().equals(h.name())).findFirst().orElse(null);
-            String vlan = h.vlan() != 0 ? String.valueOf(h.vlan()) : port == null ? "-" : vids(port.vids());
+            String vlan = h.vlan() != 0 ? String.valueOf(h.vlan()) : port == null ? "-" : vids(port);
             HostStatus.Counters c = h.counters();
             t.row(h.name(), h.ip() + "/" + h.prefixLength(), h.mac(), port == null ? "-" : port.name(), vlan,
                     String.valueOf(c.rxFrames()), String.valueOf(c.txFrames()), String.valueOf(c.rxDropped()),
@@ -89,8 +90,8 @@ final class EthernetText {
     static String portLine(PortStatus p) {
         PortCounters c = p.counters();
         return String.format(Locale.ROOT, "%s %s %s %s -> %s rx %d tx %d dropped %d", p.name(),
-                p.mode().name().toLowerCase(Locale.ROOT), vids(p.vids()), p.up() ? "up" : "DOWN", p.peer(),
-                c.rxFrames(), c.txFrames(), dropped(c));
+                p.mode().name().toLowerCase(Locale.ROOT), vids(p), link(p), p.peer(), c.rxFrames(), c.txFrames(),
+                dropped(c));
     }
 
     static String ping(PingResult r) {
@@ -163,11 +164,22 @@ final class EthernetText {
 
     private static long dropped(PortCounters c) {
         return c.droppedWrongVlan() + c.droppedUntaggedOnTrunk() + c.droppedQueueOverflow() + c.droppedMalformed()
-                + c.droppedLinkDown();
+                + c.droppedLinkDown() + c.droppedDetached();
     }
 
-    private static String vids(List<Integer> vids) {
-        return vids.isEmpty() ? "-" : vids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    /** "1,2", or "2 (1 dropped)" while VLANs are dropped from the trunk. */
+    private static String vids(PortStatus p) {
+        String carried = p.vids().isEmpty() ? "-" : join(p.vids());
+        return p.droppedVids().isEmpty() ? carried : carried + " (" + join(p.droppedVids()) + " dropped)";
+    }
+
+    /** "up", "DOWN", or "up REMOVED" for a port removed from the switch (its peer keeps carrier). */
+    private static String link(PortStatus p) {
+        return (p.up() ? "up" : "DOWN") + (p.attached() ? "" : " REMOVED");
+    }
+
+    private static String join(List<Integer> vids) {
+        return vids.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     /** "0.183 ms". */

@@ -39,6 +39,27 @@ public interface EthernetSegmentControl {
      */
     void setPortUp(String port, boolean up);
 
+    /**
+     * Removes a switch port from the switch ({@code false}) or puts it back: a failure that keeps
+     * carrier. The cable stays plugged and the peer keeps its carrier, but the switch takes no frame
+     * from the port (what the peer sends goes nowhere, counted as {@code droppedDetached}) and sends
+     * none to it; the port's FDB entries are flushed on removal, as a real switch forgets the
+     * addresses of a port it deletes. {@code port} as for {@link #setPortUp}.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    void setPortAttached(String port, boolean attached);
+
+    /**
+     * Drops a VLAN from a trunk port ({@code false}) or restores it. The link and carrier stay; the
+     * trunk neither takes nor sends frames of that VLAN (they count as {@code droppedWrongVlan} at
+     * ingress), and the port's FDB entries of that VLAN are flushed on the drop.
+     *
+     * @throws IllegalArgumentException for an unknown name, an access port, or a VID the trunk is
+     *         not configured with
+     */
+    void setVlanCarried(String port, int vid, boolean carried);
+
     /** Names of the simulated hosts, in configuration order. */
     List<String> hostNames();
 

@@ -25,16 +25,26 @@ public record SegmentStatus(String name, List<PortStatus> ports, List<FdbEntry> 
      *
      * @param name port name, e.g. "p1"
      * @param mode access or trunk
-     * @param vids the access VID, or the trunk's allowed VIDs, ascending
+     * @param vids the access VID, or the trunk's VIDs it carries now, ascending
      * @param up link up (the cable is plugged and the peer has carrier)
      * @param peer what is cabled to it: the bridge's Ethernet port name or the host name
      * @param peerKind BRIDGE or HOST
      * @param counters its counters
+     * @param attached whether the port is part of the switch; a removed one keeps cable and carrier
+     *        but switches nothing
+     * @param droppedVids configured trunk VIDs dropped from it for now, ascending
      */
     public record PortStatus(String name, PortMode mode, List<Integer> vids, boolean up, String peer, PeerKind peerKind,
-            PortCounters counters) {
+            PortCounters counters, boolean attached, List<Integer> droppedVids) {
         public PortStatus {
             vids = List.copyOf(vids);
+            droppedVids = List.copyOf(droppedVids);
+        }
+
+        /** A port that is part of the switch with all its VLANs. */
+        public PortStatus(String name, PortMode mode, List<Integer> vids, boolean up, String peer, PeerKind peerKind,
+                PortCounters counters) {
+            this(name, mode, vids, up, peer, peerKind, counters, true, List.of());
         }
     }
 
@@ -61,9 +71,19 @@ public record SegmentStatus(String name, List<PortStatus> ports, List<FdbEntry> 
      * @param droppedMalformed shorter than 14 bytes (18 when tagged), longer than the port's
      *        maximum, VID 4095, or a multicast source address
      * @param droppedLinkDown offered while the port's link was down
+     * @param droppedDetached sent by its peer while the port was removed from the switch (they went
+     *        nowhere: the peer's carrier stayed up)
      */
     public record PortCounters(long rxFrames, long rxBytes, long txFrames, long txBytes, long droppedWrongVlan,
-            long droppedUntaggedOnTrunk, long droppedQueueOverflow, long droppedMalformed, long droppedLinkDown) {
+            long droppedUntaggedOnTrunk, long droppedQueueOverflow, long droppedMalformed, long droppedLinkDown,
+            long droppedDetached) {
+
+        /** Counters of a port never removed from the switch. */
+        public PortCounters(long rxFrames, long rxBytes, long txFrames, long txBytes, long droppedWrongVlan,
+                long droppedUntaggedOnTrunk, long droppedQueueOverflow, long droppedMalformed, long droppedLinkDown) {
+            this(rxFrames, rxBytes, txFrames, txBytes, droppedWrongVlan, droppedUntaggedOnTrunk, droppedQueueOverflow,
+                    droppedMalformed, droppedLinkDown, 0);
+        }
     }
 
     /**

@@ -85,6 +85,27 @@ class EthernetCommandsTest {
     }
 
     @Test
+    void givenABridgePort_whenDetachedAndAttached_orAVlanDroppedAndRestored_thenTheTableShowsItAndCarrierStays() {
+        PortStatus removed = commands.detach("bridgeA-eth");
+        assertFalse(removed.attached());
+        assertTrue(segment.bridgePort("bridgeA-eth").carrier());
+        assertTrue(EthernetText.ports(List.of(removed)).lines().skip(1).findFirst().orElseThrow()
+                .matches("p1\\s+trunk\\s+1,2\\s+up REMOVED\\s+bridgeA-eth \\(bridge\\).*"));
+        assertTrue(commands.attach("p1").attached());
+
+        PortStatus dropped = commands.dropvlan("bridgeB-eth", "1");
+        assertEquals(List.of(2), dropped.vids());
+        assertTrue(EthernetText.ports(List.of(dropped)).lines().skip(1).findFirst().orElseThrow()
+                .matches("p2\\s+trunk\\s+2 \\(1 dropped\\)\\s+up\\s+bridgeB-eth \\(bridge\\).*"));
+        assertEquals(List.of(1, 2), commands.restorevlan("p2", "1").vids());
+
+        fails("VID 'one' is not a whole number; 1 <= VID <= 4094", () -> commands.dropvlan("p1", "one"));
+        fails("trunk p1 is not configured with VLAN 7 (VLANs [1, 2])", () -> commands.dropvlan("p1", "7"));
+        fails("unknown port 'p9'; ports: p1 (bridgeA-eth), p2 (bridgeB-eth), p3 (client1), p4 (client2), p5 (client3), "
+                + "p6 (client4)", () -> commands.detach("p9"));
+    }
+
+    @Test
     void givenClientsOnVlans_whenPinged_thenTheSameVlanAnswersAndAnotherSaysWhyNot() {
         PingResult ok = commands.ping("client1", "198.18.1.12", "2");
         assertEquals(2, ok.received());

@@ -68,6 +68,75 @@ class EthernetSegmentTest {
     }
 
     @Test
+    void givenBridgeAsPortRemovedFromTheSwitch_thenItKeepsCarrier_whatItSendsGoesNowhere_nothingReachesIt_andItsAddressesAreForgotten()
+            throws Exception {
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.1.1", "198.18.1.11", 1)));
+        await("client1's answer at A", () -> !atA.isEmpty());
+        atA.clear();
+        atB.clear();
+
+        long toClient2 = segment.status().port("client2").counters().txFrames();
+        segment.setPortAttached("bridgeA-eth", false);
+        assertTrue(bridgeA.carrier(), "cable and carrier stay");
+        assertTrue(segment.fdb().stream().noneMatch(e -> e.port().equals("p1")), "the switch forgot the port");
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.1.1", "198.18.1.12", 1)),
+                "the bridge's port takes the frame: it leaves on the cable");
+        SegmentStatus st = segment.status();
+        assertEquals(1, st.port("p1").counters().droppedDetached());
+        assertEquals(toClient2, st.port("client2").counters().txFrames(), "bridge A's request reached nobody");
+        assertFalse(st.port("p1").attached());
+        assertTrue(st.port("p1").up());
+        // a client's broadcast (and its frames for the team MAC, now unknown) reach B, never A
+        segment.host("client1").ping("198.18.1.1", 1, Duration.ofMillis(50));
+        await("client1's ARP request flooded to bridge B", () -> !atB.isEmpty());
+        assertTrue(atA.isEmpty(), "nothing reached bridge A");
+
+        segment.setPortAttached("p1", true);
+        long before = segment.status().port("client2").counters().txFrames();
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.1.1", "198.18.1.12", 1)));
+        await("switched again", () -> segment.status().port("client2").counters().txFrames() == before + 1);
+        assertTrue(segment.status().port("p1").attached());
+    }
+
+    @Test
+    void givenVlan1DroppedFromBridgeAsTrunk_thenVlan1NeitherEntersNorLeaves_itsAddressesAreForgotten_andVlan2Flows()
+            throws Exception {
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.1.1", "198.18.1.11", 1)));
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.2.1", "198.18.2.13", 2)));
+        await("team MAC learned on both VLANs", () -> segment.fdb().stream().filter(e -> e.port().equals("p1")).count() == 2);
+        await("both answers at A", () -> atA.size() == 2);
+        atA.clear();
+
+        long toClient2 = segment.status().port("client2").counters().txFrames();
+        segment.setVlanCarried("bridgeA-eth", 1, false);
+        assertEquals(List.of(2), segment.fdb().stream().filter(e -> e.port().equals("p1")).map(SegmentStatus.FdbEntry::vid)
+                .toList(), "VLAN 1's entries of p1 forgotten, VLAN 2's kept");
+        SegmentStatus.PortStatus p1 = segment.status().port("p1");
+        assertEquals(List.of(2), p1.vids());
+        assertEquals(List.of(1), p1.droppedVids());
+        assertTrue(bridgeA.carrier());
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.1.1", "198.18.1.12", 1)));
+        assertTrue(send(bridgeA, Frames.arpRequest(TEAM_MAC, "198.18.2.1", "198.18.2.14", 2)));
+        await("VLAN 2 answered", () -> atA.size() == 1);
+        assertEquals(2, Frames.vid(atA.poll()));
+        await("VLAN 1 refused at ingress", () -> segment.status().port("p1").counters().droppedWrongVlan() == 1);
+        assertEquals(toClient2, segment.status().port("client2").counters().txFrames());
+
+        segment.setVlanCarried("p1", 1, true);
+        assertEquals(List.of(1, 2), segment.status().port("p1").vids());
+        assertTrue(segment.status().port("p1").droppedVids().isEmpty());
+    }
+
+    @Test
+    void givenBadVlanChanges_thenEachIsRefusedWithWhatIsAllowed() {
+        assertEquals("trunk p1 is not configured with VLAN 3 (VLANs [1, 2])", org.junit.jupiter.api.Assertions
+                .assertThrows(IllegalArgumentException.class, () -> segment.setVlanCarried("p1", 3, false)).getMessage());
+        assertEquals("port p3 is an access port (VLAN 1): only a trunk's VLANs can be dropped; remove the port instead",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> segment.setVlanCarried("client1", 1, false)).getMessage());
+    }
+
+    @Test
     void givenTheDefault_thenItIsFig5() {
         SegmentStatus st = segment.status();
         assertEquals(List.of("p1", "p2", "p3", "p4", "p5", "p6"), st.ports().stream().map(SegmentStatus.PortStatus::name).toList());

@@ -29,9 +29,9 @@ final class TeamText {
         StringBuilder sb = new StringBuilder();
         sb.append(summary(s)).append('\n');
         sb.append(String.format(Locale.ROOT, "team MAC %s, fail-back %s%s, up delay %d ms, down delay %d ms, "
-                + "media %s%n%n", s.teamMac(), s.failback().name().toLowerCase(Locale.ROOT),
+                + "path down delay %d ms, media %s%n%n", s.teamMac(), s.failback().name().toLowerCase(Locale.ROOT),
                 s.primary().isEmpty() ? "" : " (primary " + s.primary() + ")", s.upDelayMillis(), s.downDelayMillis(),
-                s.mediaConnected() ? "connected" : "DISCONNECTED"));
+                s.pathDownDelayMillis(), s.mediaConnected() ? "connected" : "DISCONNECTED"));
         sb.append(members(s.members())).append('\n');
         sb.append(failover(s)).append("\n\n");
         sb.append(counters(s.counters())).append('\n');
@@ -43,25 +43,31 @@ final class TeamText {
         long active = s.members().stream().filter(m -> m.role() == TeamStatus.Role.ACTIVE).count();
         long backup = s.members().stream().filter(m -> m.role() == TeamStatus.Role.BACKUP).count();
         long failed = s.members().stream().filter(m -> m.role() == TeamStatus.Role.FAILED).count();
+        long degraded = s.members().stream().filter(MemberStatus::degraded).count();
         return String.format(Locale.ROOT, "team %s: active %s; %d members (%d active, %d backup, %d failed), "
-                + "%d fail-overs", s.name(), s.active() == null ? "NONE" : s.active(), s.members().size(), active,
-                backup, failed, s.failovers());
+                + "%d fail-overs%s", s.name(), s.active() == null ? "NONE" : s.active(), s.members().size(), active,
+                backup, failed, s.failovers(), degraded == 0 ? "" : ", " + degraded + " degraded (path lost)");
     }
 
     static String members(List<MemberStatus> members) {
         if (members.isEmpty()) {
             return "no members (a VNIC joins when its configuration org.vnicteam.vnic~NAME exists)\n";
         }
-        Table t = new Table("MEMBER", "BRIDGE", "PRIO", "STATE", "LINK", "SESSION", "BRIDGE-LINK", "FABRIC",
+        Table t = new Table("MEMBER", "BRIDGE", "PRIO", "STATE", "LINK", "SESSION", "BRIDGE-LINK", "FABRIC", "PATH",
                 "TX-FRAMES", "RX-FRAMES", "RX-NOT-ACTIVE", "LAST-CAUSE");
         for (MemberStatus m : members) {
             t.row(m.name(), m.bridge(), String.valueOf(m.priority()) + (m.sticky() ? " sticky" : ""),
                     m.role().name().toLowerCase(Locale.ROOT), m.link().name(), upDown(m.sessionUp()),
-                    upDown(m.bridgeLinkUp()), upDown(m.fabricUp()), String.valueOf(m.txFrames()),
+                    upDown(m.bridgeLinkUp()), upDown(m.fabricUp()), path(m), String.valueOf(m.txFrames()),
                     String.valueOf(m.rxFrames()), String.valueOf(m.rxDroppedNotActive()),
                     m.lastCause() == null || m.lastCause().isEmpty() ? "-" : m.lastCause());
         }
         return t.toString();
+    }
+
+    /** "UP", "DOWN (lost 2)", "FAIL (lost 1)": the committed path state and how often it was lost. */
+    static String path(MemberStatus m) {
+        return m.path().name() + (m.pathLostEvents() == 0 ? "" : " (lost " + m.pathLostEvents() + ")");
     }
 
     static String failover(TeamStatus s) {
@@ -105,28 +111,30 @@ final class TeamText {
         if (r.vnics().isEmpty()) {
             return "no VNICs (factory configurations org.vnicteam.vnic~NAME make them)\n";
         }
-        Table t = new Table("VNIC", "BRIDGE", "PRIO", "SESSION", "ID", "WATCHERS S/L/F", "RTT", "TX-FRAMES",
-                "RX-FRAMES", "TX-DROPPED", "UNCONFIRMED", "REPLAYED", "LOGINS", "SESSIONS-LOST");
+        Table t = new Table("VNIC", "BRIDGE", "PRIO", "SESSION", "ID", "WATCHERS S/L/F/P", "RTT", "TX-FRAMES",
+                "RX-FRAMES", "TX-DROPPED", "UNCONFIRMED", "REPLAYED", "LOGINS", "SESSIONS-LOST", "PATH-LOST");
         for (VnicStatus v : r.vnics()) {
             VnicStatus.Traffic x = v.traffic();
             long txDropped = x.txDroppedNoSession() + x.txDroppedQueueFull() + x.txDroppedBadLength()
                     + x.txDroppedBufferBusy();
             t.row(v.name(), v.bridge(), String.valueOf(v.priority()), v.state().name().toLowerCase(Locale.ROOT),
                     String.valueOf(v.sessionId()), upDown(v.sessionUp()) + "/" + upDown(v.bridgeLinkUp()) + "/"
-                            + upDown(v.fabricUp()),
+                            + upDown(v.fabricUp()) + "/" + (v.bridgeProbes() ? upDown(v.pathUp()) : "-"),
                     v.lastRttNanos() < 0 ? "-" : millis(v.lastRttNanos()), String.valueOf(x.txFrames()),
                     String.valueOf(x.rxFrames()), String.valueOf(txDropped),
                     String.valueOf(v.replay().unconfirmedFrames()), String.valueOf(v.replay().replayedFrames()),
-                    String.valueOf(v.control().logins()), lost(v.control().sessionsLost()));
+                    String.valueOf(v.control().logins()), lost(v.control().sessionsLost()),
+                    String.valueOf(v.pathLostReports()));
         }
-        return t.toString() + "(watchers: S session, L the bridge's Ethernet link, F fabric path; keep-alive "
+        return t.toString() + "(watchers: S session, L the bridge's Ethernet link, F fabric path, P the bridge's "
+                + "Ethernet path as its probes tell (- the bridge does not probe); keep-alive "
                 + r.vnics().stream().map(v -> v.name() + " " + v.keepaliveIntervalMicros() / 1000.0 + " ms x "
                         + v.keepaliveMisses()).collect(Collectors.joining(", ")) + ")\n";
     }
 
     static String vnicsLine(VnicReport r) {
         return r.vnics().stream().map(v -> v.name() + " " + v.state().name().toLowerCase(Locale.ROOT)
-                + (v.ready() ? "" : " (not ready)")).collect(Collectors.joining(", "));
+                + (!v.ready() ? " (not ready)" : v.degraded() ? " (degraded)" : "")).collect(Collectors.joining(", "));
     }
 
     static String miniports(MiniportReport r) {

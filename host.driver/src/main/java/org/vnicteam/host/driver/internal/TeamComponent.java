@@ -72,6 +72,11 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
         @AttributeDefinition(description = "A member whose watchers report down counts as down after this delay (ms).")
         long down_delay_millis() default 0;
 
+        @AttributeDefinition(description = "A member whose bridge reports its Ethernet path lost (probes) counts as "
+                + "degraded after this delay (ms): long enough for every bridge's report to arrive when they all lose "
+                + "each other at once, so that the team then stays where it is.")
+        long path_down_delay_millis() default 5;
+
         @AttributeDefinition(description = "At start-up, how long the first choice of the active member waits for "
                 + "the primary (ms); 0 chooses at once.")
         long startup_hold_millis() default 1000;
@@ -151,15 +156,17 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
         edge.attachTeam(this);
         LOG.log(Level.INFO, () -> "team " + name + " up: team MAC " + Frames.formatMac(teamMac) + ", fail-back "
                 + c.failback() + ", up delay " + c.up_delay_millis() + " ms, down delay " + c.down_delay_millis()
-                + " ms");
+                + " ms, path down delay " + c.path_down_delay_millis() + " ms");
     }
 
     private static TeamMachine.Settings settings(Config c) {
-        if (c.up_delay_millis() < 0 || c.down_delay_millis() < 0 || c.rx_grace_millis() < 0) {
+        if (c.up_delay_millis() < 0 || c.down_delay_millis() < 0 || c.rx_grace_millis() < 0
+                || c.path_down_delay_millis() < 0) {
             throw new IllegalArgumentException("team: delays must be >= 0");
         }
         return new TeamMachine.Settings(c.failback(), c.primary() == null ? "" : c.primary().trim(),
-                c.up_delay_millis() * 1_000_000L, c.down_delay_millis() * 1_000_000L);
+                c.up_delay_millis() * 1_000_000L, c.down_delay_millis() * 1_000_000L,
+                c.path_down_delay_millis() * 1_000_000L);
     }
 
     private void apply(Config c) {
@@ -332,7 +339,10 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
         String team = name;
         Runnable write = () -> {
             for (TeamStatus.TeamEvent e : lines) {
-                Level level = e.kind().equals("ACTIVE") || e.kind().equals("LINK") ? Level.WARNING : Level.INFO;
+                Level level = switch (e.kind()) {
+                    case "ACTIVE", "LINK", "PATH" -> Level.WARNING;
+                    default -> Level.INFO;
+                };
                 LOG.log(level, () -> "team " + team + ": " + e.text());
             }
         };
@@ -471,7 +481,7 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
                 ms.add(new TeamStatus.MemberStatus(m.name, m.vnic.bridge(), mm.priority, mm.sticky, mm.link, role,
                         mm.watchers.get(VnicEvent.Watcher.SESSION), mm.watchers.get(VnicEvent.Watcher.BRIDGE_LINK),
                         mm.watchers.get(VnicEvent.Watcher.FABRIC), mm.lastCause, tf, tb, m.rxFrames, m.rxBytes,
-                        m.rxDroppedNotActive));
+                        m.rxDroppedNotActive, mm.watchers.get(VnicEvent.Watcher.PATH), mm.path, mm.pathLostEvents));
             }
             TeamStatus.Counters counters;
             synchronized (txLock) {
@@ -482,7 +492,8 @@ public final class TeamComponent implements Team, TeamCore, TeamLower {
             TeamMachine.Settings s = machine.settings();
             return new TeamStatus(name, Frames.formatMac(teamMac), s.failback(), s.primary(),
                     s.upDelayNanos() / 1_000_000, s.downDelayNanos() / 1_000_000, a == null ? null : a.name,
-                    a != null, ms, counters, failovers, lastFailover, List.copyOf(events));
+                    a != null, ms, counters, failovers, lastFailover, List.copyOf(events),
+                    s.pathDownDelayNanos() / 1_000_000);
         }
     }
 }

@@ -21,7 +21,10 @@ import org.vnicteam.api.host.VnicEvent.Watcher;
  * watchers all up, link DOWN → BACK (up delay) → UP       watchers down, link UP → FAIL (down delay) → DOWN
  *                   BACK → DOWN when a watcher drops                     FAIL → UP when they are all up again
  * </pre>
- * A delay of 0 commits at once. Not thread-safe: the team component serialises access.
+ * A delay of 0 commits at once. The link is the session, bridge-link and fabric watchers; the path
+ * watcher (the bridge's probes) has its own state with the same hysteresis, its down delay being
+ * the path down delay: a member whose link is usable but whose path is not UP is degraded (see
+ * {@link Runner}). Not thread-safe: the team component serialises access.
  */
 final class TeamMachine {
 
@@ -32,8 +35,17 @@ final class TeamMachine {
      * @param primary primary member name, "" for the highest priority
      * @param upDelayNanos up delay
      * @param downDelayNanos down delay
+     * @param pathDownDelayNanos how long a member's path must stay lost before it is DOWN: long
+     *        enough that when every bridge loses every other at once (a switch gone, a bridge gone),
+     *        all their reports are in before the runner moves, and so it stays where it is
      */
-    record Settings(FailbackPolicy failback, String primary, long upDelayNanos, long downDelayNanos) {
+    record Settings(FailbackPolicy failback, String primary, long upDelayNanos, long downDelayNanos,
+            long pathDownDelayNanos) {
+
+        /** Without a path down delay. */
+        Settings(FailbackPolicy failback, String primary, long upDelayNanos, long downDelayNanos) {
+            this(failback, primary, upDelayNanos, downDelayNanos, 0);
+        }
     }
 
     /** A state change to log (once). */
@@ -65,6 +77,10 @@ final class TeamMachine {
         final EnumMap<Watcher, Boolean> watchers = new EnumMap<>(Watcher.class);
         LinkState link = LinkState.DOWN;
         long delayEnds;
+        /** The path's committed state: UP until the member's bridge reports it lost. */
+        LinkState path = LinkState.UP;
+        long pathDelayEnds;
+        long pathLostEvents;
         String lastCause = "joined";
 
         Member(String name, int priority, boolean sticky, long joinOrder) {
@@ -73,16 +89,21 @@ final class TeamMachine {
             this.sticky = sticky;
             this.joinOrder = joinOrder;
             for (Watcher w : Watcher.values()) {
-                watchers.put(w, false);
+                watchers.put(w, w == Watcher.PATH); // no news of the path is good news
             }
         }
 
+        /** The link's watchers: session, bridge link, fabric. */
         boolean rawUp() {
-            return !watchers.containsValue(false);
+            return watchers.get(Watcher.SESSION) && watchers.get(Watcher.BRIDGE_LINK) && watchers.get(Watcher.FABRIC);
+        }
+
+        boolean rawPathUp() {
+            return watchers.get(Watcher.PATH);
         }
 
         Runner.Candidate candidate() {
-            return new Runner.Candidate(name, priority, sticky, joinOrder, link);
+            return new Runner.Candidate(name, priority, sticky, joinOrder, link, path);
         }
     }
 
@@ -163,19 +184,27 @@ final class TeamMachine {
             return run(now, trigger);
         }
         m.lastCause = watcher + " " + (up ? "up" : "down") + ": " + cause;
-        inspect(m, now, trigger);
+        inspect(m, watcher == Watcher.PATH, now, trigger);
         return run(now, trigger);
     }
 
     /** Time passed: delays that ended are committed. */
     Outcome tick(long now) {
         for (Member m : members.values()) {
-            if ((m.link == LinkState.FAIL || m.link == LinkState.BACK) && now >= m.delayEnds) {
-                commit(m, m.link == LinkState.FAIL ? LinkState.DOWN : LinkState.UP,
+            if (pending(m.link) && now >= m.delayEnds) {
+                commit(m, false, m.link == LinkState.FAIL ? LinkState.DOWN : LinkState.UP,
                         (m.link == LinkState.FAIL ? "down" : "up") + " delay over");
+            }
+            if (pending(m.path) && now >= m.pathDelayEnds) {
+                commit(m, true, m.path == LinkState.FAIL ? LinkState.DOWN : LinkState.UP,
+                        (m.path == LinkState.FAIL ? "path down" : "up") + " delay over");
             }
         }
         return run(now, "delay over");
+    }
+
+    private static boolean pending(LinkState s) {
+        return s == LinkState.FAIL || s == LinkState.BACK;
     }
 
     /** New settings; members' priorities come with their VNICs. */
@@ -183,52 +212,74 @@ final class TeamMachine {
         settings = s;
         changes.add(new Change("CONFIG", "", "fail-back " + s.failback() + ", primary '" + s.primary()
                 + "', up delay " + s.upDelayNanos() / 1_000_000 + " ms, down delay " + s.downDelayNanos() / 1_000_000
-                + " ms"));
+                + " ms, path down delay " + s.pathDownDelayNanos() / 1_000_000 + " ms"));
         return run(now, "configuration changed");
     }
 
     // ---- inspect and commit ---------------------------------------------------------------------
 
-    private void inspect(Member m, long now, String trigger) {
-        boolean raw = m.rawUp();
-        switch (m.link) {
+    /**
+     * Inspect: the link (session, bridge link, fabric) or the path moves through its hysteresis.
+     * The path's down delay is the path down delay; both use the up delay.
+     */
+    private void inspect(Member m, boolean path, long now, String trigger) {
+        boolean raw = path ? m.rawPathUp() : m.rawUp();
+        long downDelay = path ? settings.pathDownDelayNanos() : settings.downDelayNanos();
+        switch (path ? m.path : m.link) {
             case UP -> {
                 if (!raw) {
-                    if (settings.downDelayNanos() <= 0) {
-                        commit(m, LinkState.DOWN, trigger);
+                    if (downDelay <= 0) {
+                        commit(m, path, LinkState.DOWN, trigger);
                     } else {
-                        m.delayEnds = now + settings.downDelayNanos();
-                        commit(m, LinkState.FAIL, trigger);
+                        delayUntil(m, path, now + downDelay);
+                        commit(m, path, LinkState.FAIL, trigger);
                     }
                 }
             }
             case FAIL -> {
                 if (raw) {
-                    commit(m, LinkState.UP, trigger + ", within the down delay");
+                    commit(m, path, LinkState.UP, trigger + ", within the " + (path ? "path " : "") + "down delay");
                 }
             }
             case DOWN -> {
                 if (raw) {
                     if (settings.upDelayNanos() <= 0) {
-                        commit(m, LinkState.UP, trigger);
+                        commit(m, path, LinkState.UP, trigger);
                     } else {
-                        m.delayEnds = now + settings.upDelayNanos();
-                        commit(m, LinkState.BACK, trigger);
+                        delayUntil(m, path, now + settings.upDelayNanos());
+                        commit(m, path, LinkState.BACK, trigger);
                     }
                 }
             }
             case BACK -> {
                 if (!raw) {
-                    commit(m, LinkState.DOWN, trigger + ", within the up delay");
+                    commit(m, path, LinkState.DOWN, trigger + ", within the up delay");
                 }
             }
         }
     }
 
-    private void commit(Member m, LinkState to, String why) {
-        LinkState from = m.link;
-        m.link = to;
-        changes.add(new Change("LINK", m.name, m.name + " link " + from + " -> " + to + ": " + why));
+    private static void delayUntil(Member m, boolean path, long ends) {
+        if (path) {
+            m.pathDelayEnds = ends;
+        } else {
+            m.delayEnds = ends;
+        }
+    }
+
+    private void commit(Member m, boolean path, LinkState to, String why) {
+        if (!path) {
+            LinkState from = m.link;
+            m.link = to;
+            changes.add(new Change("LINK", m.name, m.name + " link " + from + " -> " + to + ": " + why));
+            return;
+        }
+        LinkState from = m.path;
+        m.path = to;
+        if (to == LinkState.DOWN) {
+            m.pathLostEvents++;
+        }
+        changes.add(new Change("PATH", m.name, m.name + " path " + from + " -> " + to + ": " + why));
     }
 
     /** Runs the runner and reports what changed since the last outcome. */
@@ -244,7 +295,7 @@ final class TeamMachine {
         if (choice.member() == null ? active != null : !choice.member().name().equals(active)) {
             if (choice.early()) {
                 Member early = members.get(choice.member().name());
-                commit(early, LinkState.UP, "taken " + Math.max(0, (early.delayEnds - now) / 1_000_000)
+                commit(early, false, LinkState.UP, "taken " + Math.max(0, (early.delayEnds - now) / 1_000_000)
                         + " ms before its up delay ends: no other member is usable");
             }
             active = choice.member() == null ? null : choice.member().name();
@@ -257,8 +308,11 @@ final class TeamMachine {
         }
         long next = holdEnds;
         for (Member m : members.values()) {
-            if (m.link == LinkState.FAIL || m.link == LinkState.BACK) {
+            if (pending(m.link)) {
                 next = Math.min(next, m.delayEnds);
+            }
+            if (pending(m.path)) {
+                next = Math.min(next, m.pathDelayEnds);
             }
         }
         List<Change> out = List.copyOf(changes);

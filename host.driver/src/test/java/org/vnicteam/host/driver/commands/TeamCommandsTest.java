@@ -120,6 +120,23 @@ class TeamCommandsTest {
     }
 
     @Test
+    void givenAMemberWhosePathIsLost_whenRendered_thenItIsCountedDegradedWithItsPathState() {
+        TeamStatus.MemberStatus degraded = new TeamStatus.MemberStatus("vnicA", "bridgeA", 200, false, LinkState.UP,
+                TeamStatus.Role.BACKUP, true, true, true, "PATH down: LINK_STATUS", 10, 1000, 9, 900, 0, false,
+                LinkState.DOWN, 2);
+        TeamStatus s = new TeamStatus("team0", "02:76:6e:00:00:01", FailbackPolicy.NONE, "", 100, 0, "vnicB", true,
+                List.of(degraded, B), STATUS.counters(), 1, STATUS.lastFailover(), List.of(), 5);
+        String text = new TeamConverter().format(s, Converter.INSPECT, null).toString();
+        assertTrue(text.startsWith("team team0: active vnicB; 2 members (1 active, 1 backup, 0 failed), 1 fail-overs, "
+                + "1 degraded (path lost)\n"), text);
+        assertTrue(text.contains("path down delay 5 ms"), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("vnicA\\s+bridgeA\\s+200\\s+backup\\s+UP\\s+up\\s+up\\s+up"
+                + "\\s+DOWN \\(lost 2\\)\\s.*")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("vnicB\\s+bridgeB\\s+100\\s+active\\s+UP\\s+up\\s+up\\s+up"
+                + "\\s+UP\\s.*")), text);
+    }
+
+    @Test
     void givenAFailbackChange_whenRendered_thenBeforeAndAfterShow() {
         TeamStatus after = new TeamStatus("team0", "02:76:6e:00:00:01", FailbackPolicy.PRIMARY, "", 100, 0, "vnicA",
                 true, List.of(), STATUS.counters(), 2, null, List.of());

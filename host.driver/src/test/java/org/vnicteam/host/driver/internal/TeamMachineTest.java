@@ -19,8 +19,9 @@ import org.vnicteam.api.host.VnicEvent.Watcher;
  *
  * <p>Steps: {@code +A:200} A joins with priority 200 ({@code +A:200s} sticky); {@code A^} all of
  * A's watchers report up; {@code Av} A's bridge link goes down (LINK_STATUS); {@code A!} A's
- * session is lost (keep-alive); {@code Af} A's fabric path is lost; {@code -A} A leaves;
- * {@code t50} 50 ms pass. Expected: the active member after each step, "-" for none.
+ * session is lost (keep-alive); {@code Af} A's fabric path is lost; {@code A~} A's bridge reports
+ * its Ethernet path lost (probes), {@code A=} back; {@code -A} A leaves; {@code t50} 50 ms pass.
+ * Expected: the active member after each step, "-" for none.
  */
 class TeamMachineTest {
 
@@ -65,8 +66,42 @@ class TeamMachineTest {
             """)
     void givenEvents_thenTheActiveMemberIsAsTabled(FailbackPolicy policy, long upMs, long downMs, String primary,
             String steps, String expected) {
-        TeamMachine m = new TeamMachine(new TeamMachine.Settings(policy, primary == null ? "" : primary, upMs * MS,
-                downMs * MS));
+        run(new TeamMachine.Settings(policy, primary == null ? "" : primary, upMs * MS, downMs * MS), steps, expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} up={1}ms path down={2}ms: {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # policy | up  | path down | steps                                            | active after each step
+            # a degraded active member (path lost) fails over at once to a fully-up backup
+            NONE    | 0   | 0 | +A:200 A^ +B:100 B^ A~                                     | - A A A B
+            # ... even a sticky one: sticky holds against fail-back, not against a failure
+            NONE    | 0   | 0 | +A:200s A^ +B:100 B^ A~                                    | - A A A B
+            # a degraded backup changes nothing; then both degraded: the team stays where it is
+            NONE    | 0   | 0 | +A:200 A^ +B:100 B^ B~ A~                                  | - A A A A A
+            # both lose each other within the path down delay, in any order: the team stays
+            NONE    | 0   | 5 | +A:200 A^ +B:100 B^ A~ t2 B~ t5 t5                         | - A A A A A A A A
+            # the path down delay: the active member's path counts as lost when it is over
+            NONE    | 0   | 5 | +A:200 A^ +B:100 B^ A~ t4 t1                               | - A A A A A B
+            # ... and a loss shorter than the delay is ridden out
+            NONE    | 0   | 5 | +A:200 A^ +B:100 B^ A~ t2 A= t10                           | - A A A A A A A
+            # a path back waits for the up delay before it makes its member fully up (fail-back)
+            PRIMARY | 100 | 0 | +A:200 A^ +B:100 B^ t100 A~ A= t50 t50                     | - A A A A B B B A
+            # an active member whose path is coming back (up delay) is not left for one that came up meanwhile
+            NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 Av B~ A^ t10 B= t90 t10           | - A A A A B B B B B B B
+            # the active member's path is lost while the other's is coming back: the team waits for its up delay
+            NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 B~ B= A~ t100                     | - A A A A A A A B
+            # the active member fails: a fully-up member before a degraded one of higher priority
+            NONE    | 0   | 0 | +A:200 A^ +B:100 B^ +C:50 C^ B~ Av                         | - A A A A A A C
+            # ... and with none fully up, the best degraded one rather than none
+            NONE    | 0   | 0 | +A:200 A^ +B:100 B^ +C:50 C^ B~ C~ Av                      | - A A A A A A A B
+            """)
+    void givenPathReports_thenTheActiveMemberIsAsTabled(FailbackPolicy policy, long upMs, long pathDownMs,
+            String steps, String expected) {
+        run(new TeamMachine.Settings(policy, "", upMs * MS, 0, pathDownMs * MS), steps, expected);
+    }
+
+    private static void run(TeamMachine.Settings settings, String steps, String expected) {
+        TeamMachine m = new TeamMachine(settings);
         long now = 1_000_000_000L;
         List<String> got = new ArrayList<>();
         for (String step : steps.trim().split("\\s+")) {
@@ -91,6 +126,8 @@ class TeamMachineTest {
                     case 'v' -> m.report(name, Watcher.BRIDGE_LINK, false, "LINK_STATUS down", now);
                     case '!' -> m.report(name, Watcher.SESSION, false, "KEEPALIVE_LOST", now);
                     case 'f' -> m.report(name, Watcher.FABRIC, false, "PATH_LOST", now);
+                    case '~' -> m.report(name, Watcher.PATH, false, "LINK_STATUS down, cause probes lost", now);
+                    case '=' -> m.report(name, Watcher.PATH, true, "LINK_STATUS up, cause probes lost", now);
                     default -> throw new IllegalArgumentException(step);
                 };
             }
@@ -116,6 +153,23 @@ class TeamMachineTest {
         assertTrue(back.activeChanged());
         assertTrue(back.planned(), "B is healthy: nothing to replay");
         assertEquals(LinkState.UP, m.member("B").link);
+    }
+
+    @Test
+    void givenAPathLostOnTheActiveMember_thenTheSwitchIsPlanned_loggedOnceAsPath_andCounted() {
+        TeamMachine m = new TeamMachine(new TeamMachine.Settings(FailbackPolicy.NONE, "", 0, 0, 0));
+        m.add("A", 200, false, 0);
+        allUp(m, "A");
+        m.add("B", 100, false, 0);
+        allUp(m, "B");
+        TeamMachine.Outcome lost = m.report("A", Watcher.PATH, false, "LINK_STATUS down, cause probes lost", 1);
+        assertEquals("B", lost.active());
+        assertTrue(lost.planned(), "A's bridge still puts frames on its wire: nothing to replay, no fence");
+        assertEquals(List.of("PATH", "ACTIVE"), lost.changes().stream().map(TeamMachine.Change::kind).toList());
+        assertTrue(lost.cause().contains("active member A lost its path"), lost.cause());
+        assertEquals(LinkState.UP, m.member("A").link, "degraded, not failed");
+        assertEquals(LinkState.DOWN, m.member("A").path);
+        assertEquals(1, m.member("A").pathLostEvents);
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -26,7 +28,8 @@ final class DeviceBundles {
     private DeviceBundles() {
     }
 
-    static byte[] jar(String name, String adapter, String port, String mac) throws IOException {
+    static byte[] jar(String name, String adapter, String port, String mac, Map<String, String> more)
+        throws IOException {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -38,6 +41,9 @@ final class DeviceBundles {
             "osgi.extender;filter:=\"(&(osgi.extender=org.vnicteam.bridge)(version>=1.0.0)(!(version>=2.0.0)))\"");
         String properties = "bridge.name=" + name + "\nbridge.adapter=" + adapter + "\nethernet.port=" + port
             + "\nethernet.mtu=1500\nbridge.mac=" + mac + "\n";
+        for (Map.Entry<String, String> e : new TreeMap<>(more).entrySet()) {
+            properties += e.getKey() + "=" + e.getValue() + "\n";
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
             jar.putNextEntry(new JarEntry("OSGI-INF/vnicteam/bridge.properties"));
@@ -50,8 +56,14 @@ final class DeviceBundles {
     /** Installs and starts a device bundle: the bridge is plugged in. */
     static Bundle plugIn(BundleContext context, String name, String adapter, String port, String mac)
         throws IOException, BundleException {
+        return plugIn(context, name, adapter, port, mac, Map.of());
+    }
+
+    /** As above, with more descriptor properties (e.g. {@code probe.interval.ms}). */
+    static Bundle plugIn(BundleContext context, String name, String adapter, String port, String mac,
+        Map<String, String> more) throws IOException, BundleException {
         Bundle b = context.installBundle("vnicteam-device:" + name + ":" + INSTALLS.incrementAndGet(),
-            new ByteArrayInputStream(jar(name, adapter, port, mac)));
+            new ByteArrayInputStream(jar(name, adapter, port, mac, more)));
         b.start();
         return b;
     }

@@ -34,6 +34,8 @@ final class EmbeddedDefault {
     final ConfigurationAdmin cm;
     Bundle bridgeA;
     Bundle bridgeB;
+    /** More properties for both bridges' device descriptors (e.g. probing); none by default. */
+    Map<String, String> bridgeProperties = Map.of();
 
     EmbeddedDefault(BundleContext context, ConfigurationAdmin cm) {
         this.context = context;
@@ -55,6 +57,19 @@ final class EmbeddedDefault {
      * @param vnicA VNIC A configuration overrides (e.g. keep-alive); B is always {@link #PATIENT}
      */
     EmbeddedDefault start(Map<String, Object> team, Map<String, Object> vnicA) throws Exception {
+        startWithA(team, vnicA);
+        plugInB();
+        return this;
+    }
+
+    /** The bridges' device descriptors get these properties too (call before {@link #start}). */
+    EmbeddedDefault withBridgeProperties(Map<String, String> more) {
+        bridgeProperties = Map.copyOf(more);
+        return this;
+    }
+
+    /** Everything but bridge B and its VNIC: A is the only member, and active. */
+    EmbeddedDefault startWithA(Map<String, Object> team, Map<String, Object> vnicA) throws Exception {
         Hashtable<String, Object> t = new Hashtable<>(Map.of("name", "team0"));
         t.putAll(team);
         cm.getConfiguration("org.vnicteam.team", "?").update(t);
@@ -70,14 +85,18 @@ final class EmbeddedDefault {
         plugInBridgeA();
         vnic("vnicA", "bridgeA", 200, vnicA);
         waitFor(() -> "vnicA".equals(team().active()), () -> "A active: " + team().status());
+        return this;
+    }
 
-        bridgeB = DeviceBundles.plugIn(context, "bridgeB", "bridgeB", "bridgeB-eth", "02:00:00:00:0b:01");
+    /** Bridge B and VNIC B: B joins as the backup. */
+    void plugInB() throws Exception {
+        bridgeB = DeviceBundles.plugIn(context, "bridgeB", "bridgeB", "bridgeB-eth", "02:00:00:00:0b:01",
+                bridgeProperties);
         vnic("vnicB", "bridgeB", 100, Map.of());
         waitFor(() -> {
             TeamStatus s = team().status();
             return s.members().size() == 2 && s.member("vnicB").role() == TeamStatus.Role.BACKUP;
         }, () -> "B backup: " + team().status());
-        return this;
     }
 
     /**
@@ -85,7 +104,8 @@ final class EmbeddedDefault {
      * same descriptor): bridge A is plugged in. {@link #bridgeA} is the new bundle.
      */
     Bundle plugInBridgeA() throws Exception {
-        bridgeA = DeviceBundles.plugIn(context, "bridgeA", "bridgeA", "bridgeA-eth", "02:00:00:00:0a:01");
+        bridgeA = DeviceBundles.plugIn(context, "bridgeA", "bridgeA", "bridgeA-eth", "02:00:00:00:0a:01",
+                bridgeProperties);
         return bridgeA;
     }
 
@@ -164,6 +184,17 @@ final class EmbeddedDefault {
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** A bridge's probe status, or null when it is not plugged in (test diagnostics: the host never looks). */
+    org.vnicteam.api.bridge.ProbeStatus probes(String bridge) {
+        for (ServiceReference<org.vnicteam.api.bridge.BridgeDevice> r : bridgeRefs()) {
+            org.vnicteam.api.bridge.BridgeDevice d = context.getService(r);
+            if (d != null && d.name().equals(bridge)) {
+                return d.status().probes();
+            }
+        }
+        return null;
     }
 
     /** The bridges' own view (test diagnostics only: the host never looks at a bridge). */

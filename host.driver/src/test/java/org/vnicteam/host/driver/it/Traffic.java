@@ -36,19 +36,29 @@ final class Traffic {
      * test) plus 10 ms for frames in flight, at the stream's rate, plus 2.
      */
     static long clientToServerBound(long failoverNanos) {
-        return (long) (FPS * (failoverNanos / 1e9 + 0.010)) + 2;
+        return lossBound(FPS, failoverNanos);
+    }
+
+    /** What a stream of {@code fps} may lose across a fail-over that took {@code failoverNanos}: the same rule. */
+    static long lossBound(double fps, long failoverNanos) {
+        return (long) (fps * (failoverNanos / 1e9 + 0.010)) + 2;
     }
 
     /** One UDP sequence stream and where to read what arrived. */
-    record Stream(String name, SimIpHost from, SimIpHost to, int id, int port, int count) {
+    record Stream(String name, SimIpHost from, SimIpHost to, int id, int port, int count, double fps) {
         static Stream start(String name, SimIpHost from, SimIpHost to, int port) {
             return start(name, from, to, port, COUNT);
         }
 
         /** {@code count} datagrams at {@link #FPS}: {@code count / FPS} seconds of stream. */
         static Stream start(String name, SimIpHost from, SimIpHost to, int port, int count) {
-            int id = from.startStream(to.ip().getHostAddress(), port, FPS, count, PAYLOAD);
-            return new Stream(name, from, to, id, port, count);
+            return start(name, from, to, port, count, FPS);
+        }
+
+        /** {@code count} datagrams at {@code fps}. */
+        static Stream start(String name, SimIpHost from, SimIpHost to, int port, int count, double fps) {
+            int id = from.startStream(to.ip().getHostAddress(), port, fps, count, PAYLOAD);
+            return new Stream(name, from, to, id, port, count, fps);
         }
 
         boolean toClient() {
@@ -58,6 +68,12 @@ final class Traffic {
         boolean done() {
             return from.txStreams().stream().filter(t -> t.streamId() == id)
                     .anyMatch(t -> t.state() == TxStreamStatus.State.DONE);
+        }
+
+        /** Datagrams sent so far. */
+        long sent() {
+            return from.txStreams().stream().filter(t -> t.streamId() == id).mapToLong(TxStreamStatus::sent)
+                    .findFirst().orElse(0);
         }
 
         StreamStats stats() {
@@ -99,11 +115,16 @@ final class Traffic {
 
     /** One second of stream each way on each VLAN: server→client1, client2→server, server→client3, client4→server. */
     static List<Stream> startStreams(EmbeddedDefault env, int basePort) {
+        return startStreams(env, basePort, COUNT, FPS);
+    }
+
+    /** The same four streams, {@code count} datagrams at {@code fps} each. */
+    static List<Stream> startStreams(EmbeddedDefault env, int basePort, int count, double fps) {
         return List.of(
-                Stream.start("server->client1 (VLAN 1)", env.server(1), env.client(1), basePort),
-                Stream.start("client2->server (VLAN 1)", env.client(2), env.server(1), basePort + 1),
-                Stream.start("server->client3 (VLAN 2)", env.server(2), env.client(3), basePort + 2),
-                Stream.start("client4->server (VLAN 2)", env.client(4), env.server(2), basePort + 3));
+                Stream.start("server->client1 (VLAN 1)", env.server(1), env.client(1), basePort, count, fps),
+                Stream.start("client2->server (VLAN 1)", env.client(2), env.server(1), basePort + 1, count, fps),
+                Stream.start("server->client3 (VLAN 2)", env.server(2), env.client(3), basePort + 2, count, fps),
+                Stream.start("client4->server (VLAN 2)", env.client(4), env.server(2), basePort + 3, count, fps));
     }
 
     /** Waits (≤ 10 s) until every stream has sent its last datagram, then lets the last ones drain. */

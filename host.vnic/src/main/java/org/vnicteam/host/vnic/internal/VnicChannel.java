@@ -165,6 +165,8 @@ public final class VnicChannel implements Vnic {
     private volatile long keepalivesSent;
     private volatile long keepalivesAnswered;
     private volatile long linkStatusReceived;
+    private volatile long pathLostReports;
+    private volatile boolean bridgeProbes;
     private volatile long configsAcknowledged;
     private final Map<Cause, Long> sessionsLost = new EnumMap<>(Cause.class);
 
@@ -173,6 +175,8 @@ public final class VnicChannel implements Vnic {
     private volatile VnicListener listener;
     private volatile boolean sessionUp;
     private volatile boolean bridgeLinkUp;
+    /** No news is good news: a bridge that does not probe never says otherwise. */
+    private volatile boolean pathUp = true;
     private volatile boolean fabricUp;
 
     private final AsyncEventListener asyncListener = this::onAsyncEvent;
@@ -279,6 +283,7 @@ public final class VnicChannel implements Vnic {
                 l.linkEvent(face, new VnicEvent(Watcher.BRIDGE_LINK, bridgeLinkUp, Cause.INITIAL, "current state", now,
                         last));
                 l.linkEvent(face, new VnicEvent(Watcher.SESSION, sessionUp, Cause.INITIAL, "current state", now, last));
+                l.linkEvent(face, new VnicEvent(Watcher.PATH, pathUp, Cause.INITIAL, "current state", now, last));
             }
         }
     }
@@ -288,6 +293,7 @@ public final class VnicChannel implements Vnic {
         return switch (watcher) {
             case SESSION -> sessionUp;
             case BRIDGE_LINK -> bridgeLinkUp;
+            case PATH -> pathUp;
             case FABRIC -> fabricUp;
         };
     }
@@ -403,7 +409,7 @@ public final class VnicChannel implements Vnic {
                 s.keepaliveMisses(), lastRttNanos, traffic, replay,
                 new VnicStatus.Control(loginsSent, logins, loginRejects, lost, keepalivesSent, keepalivesAnswered,
                         linkStatusReceived, configsAcknowledged),
-                rej, bridgeStats);
+                rej, bridgeStats, pathUp, bridgeProbes, pathLostReports);
     }
 
     /** Stops the VNIC: ends the session (RESET to the bridge), destroys what it created. */
@@ -452,6 +458,7 @@ public final class VnicChannel implements Vnic {
             switch (w) {
                 case SESSION -> sessionUp = up;
                 case BRIDGE_LINK -> bridgeLinkUp = up;
+                case PATH -> pathUp = up;
                 case FABRIC -> fabricUp = up;
             }
             VnicListener l = listener;
@@ -648,6 +655,9 @@ public final class VnicChannel implements Vnic {
                 }
             }, s.statsIntervalNanos(), s.statsIntervalNanos(), TimeUnit.NANOSECONDS);
         }
+        bridgeProbes = (ack.capabilities() & ControlMessage.LoginAck.CAP_PROBES) != 0;
+        // A new session starts with the path up: the bridge tells at its next check if it is lost.
+        setWatcher(Watcher.PATH, true, Cause.LOGGED_IN, "LOGIN_ACK");
         setWatcher(Watcher.BRIDGE_LINK, ack.linkUp(), Cause.LOGGED_IN, "LOGIN_ACK");
         sendConfig();
     }
@@ -976,9 +986,20 @@ public final class VnicChannel implements Vnic {
             linkStatusReceived++;
             // Confirm first: a fail-over started by this event replays exactly what follows.
             confirm(ls.lastSequenceOnWire());
-            setWatcher(Watcher.BRIDGE_LINK, ls.linkUp(), Cause.LINK_STATUS, "LINK_STATUS " + (ls.linkUp() ? "up" : "down")
-                    + ", cause " + linkCause(ls.cause()) + ", last sequence on wire "
-                    + Integer.toUnsignedString(ls.lastSequenceOnWire()));
+            String detail = "LINK_STATUS " + (ls.linkUp() ? "up" : "down") + ", cause " + linkCause(ls.cause())
+                    + ", last sequence on wire " + Integer.toUnsignedString(ls.lastSequenceOnWire());
+            if (!ls.linkUp() && ls.cause() == ControlMessage.LinkStatus.CAUSE_PROBES_LOST) {
+                // carrier up, path lost: degraded, not failed (path first, so it never looks fully up)
+                pathLostReports++;
+                setWatcher(Watcher.PATH, false, Cause.LINK_STATUS, detail);
+                setWatcher(Watcher.BRIDGE_LINK, true, Cause.LINK_STATUS, detail);
+            } else if (ls.linkUp()) {
+                // carrier up and path up, whatever changed
+                setWatcher(Watcher.PATH, true, Cause.LINK_STATUS, detail);
+                setWatcher(Watcher.BRIDGE_LINK, true, Cause.LINK_STATUS, detail);
+            } else {
+                setWatcher(Watcher.BRIDGE_LINK, false, Cause.LINK_STATUS, detail); // the carrier wins over the path
+            }
         } else if (m instanceof ControlMessage.ConfigAck ca) {
             execute(() -> onConfigAck(ses, ca));
         } else if (m instanceof ControlMessage.StatsReport r) {

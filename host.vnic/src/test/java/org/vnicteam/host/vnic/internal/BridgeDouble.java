@@ -115,6 +115,12 @@ public final class BridgeDouble implements AutoCloseable {
         });
     }
 
+    /** Path change found by probes, carrier up: LINK_STATUS with cause "probes lost", as bridge.hostcmd sends it. */
+    public void setPath(boolean up) {
+        hcaRun(() -> sendControl(new ControlMessage.LinkStatus(up, ControlMessage.LinkStatus.CAUSE_PROBES_LOST,
+                lastOnWire, carrierChanges, System.nanoTime())));
+    }
+
     /** Stops answering anything (a hung bridge whose HCA stays up). */
     public void setSilent(boolean s) {
         silent = s;

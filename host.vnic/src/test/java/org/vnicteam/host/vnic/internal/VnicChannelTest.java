@@ -185,6 +185,36 @@ class VnicChannelTest {
     }
 
     @Test
+    void givenLinkStatusWithCauseProbesLost_thenOnlyThePathWatcherGoesDown_andALaterLinkUpBringsItBack()
+            throws Exception {
+        start(VnicSettings.defaults("vnicA", "bridgeA"));
+        assertTrue(vnic.watcherUp(Watcher.PATH), "a bridge that says nothing about its path: up");
+        bridge.setPath(false);
+        VnicEvent lost = up.next(Watcher.PATH, false);
+        assertEquals(Cause.LINK_STATUS, lost.cause());
+        assertTrue(lost.detail().contains("cause probes lost"), lost.detail());
+        assertTrue(vnic.watcherUp(Watcher.BRIDGE_LINK), "the carrier is up: degraded, not failed");
+        VnicStatus s = vnic.status();
+        assertTrue(s.ready() && s.degraded() && !s.pathUp(), s.toString());
+        assertEquals(1, s.pathLostReports());
+
+        // the carrier wins: down and up again, and up means the path too
+        bridge.setLink(false);
+        up.next(Watcher.BRIDGE_LINK, false);
+        assertFalse(vnic.watcherUp(Watcher.PATH), "a carrier loss says nothing about the path");
+        bridge.setLink(true);
+        assertEquals(Cause.LINK_STATUS, up.next(Watcher.PATH, true).cause());
+        up.next(Watcher.BRIDGE_LINK, true);
+        assertFalse(vnic.status().degraded());
+
+        bridge.setPath(false);
+        up.next(Watcher.PATH, false);
+        bridge.setPath(true);
+        up.next(Watcher.PATH, true);
+        assertEquals(2, vnic.status().pathLostReports());
+    }
+
+    @Test
     void givenASilentBridge_thenTheSessionIsLostWithinIntervalTimesMisses_andALoginFollowsWhenItSpeaksAgain()
             throws Exception {
         long interval = 1_000_000L;

@@ -124,6 +124,16 @@ public final class EthernetSegmentComponent implements EthernetSegmentControl {
     }
 
     @Override
+    public void setPortAttached(String port, boolean attached) {
+        segment.setPortAttached(port, attached);
+    }
+
+    @Override
+    public void setVlanCarried(String port, int vid, boolean carried) {
+        segment.setVlanCarried(port, vid, carried);
+    }
+
+    @Override
     public List<String> hostNames() {
         return segment.hostNames();
     }

@@ -98,26 +98,29 @@ final class Fdb {
 
     /** Removes the entries whose port matches; returns how many. */
     int removePorts(IntPredicate port) {
-        List<Long> doomed = new ArrayList<>();
-        for (int i = 0; i <= mask; i++) {
-            if (keys[i] != 0 && port.test(ports[i])) {
-                doomed.add(keys[i]);
-            }
-        }
-        doomed.forEach(k -> deleteSlot(slotOf(k)));
-        return doomed.size();
+        return removeSlots(i -> port.test(ports[i]));
+    }
+
+    /** Removes the entries learned on {@code port} in VLAN {@code vid}; returns how many. */
+    int removePortVlan(int port, int vid) {
+        return removeSlots(i -> ports[i] == port && (int) (keys[i] >>> 48) == vid);
     }
 
     /** Removes entries not seen for longer than {@code ageing}; returns how many. */
     int age(long now, long ageing) {
-        List<Long> doomed = new ArrayList<>();
+        return removeSlots(i -> now - seen[i] > ageing);
+    }
+
+    /** Removes the used slots {@code doomed} accepts (found first, then deleted: deletion moves entries). */
+    private int removeSlots(IntPredicate doomed) {
+        List<Long> keysToRemove = new ArrayList<>();
         for (int i = 0; i <= mask; i++) {
-            if (keys[i] != 0 && now - seen[i] > ageing) {
-                doomed.add(keys[i]);
+            if (keys[i] != 0 && doomed.test(i)) {
+                keysToRemove.add(keys[i]);
             }
         }
-        doomed.forEach(k -> deleteSlot(slotOf(k)));
-        return doomed.size();
+        keysToRemove.forEach(k -> deleteSlot(slotOf(k)));
+        return keysToRemove.size();
     }
 
     void clear() {

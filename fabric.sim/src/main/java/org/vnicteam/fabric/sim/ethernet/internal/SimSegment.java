@@ -78,6 +78,10 @@ public final class SimSegment implements EthernetSegment {
             port.entryLinkDown.incrementAndGet();
             return false;
         }
+        if (!port.attached) {
+            port.entryDetached.incrementAndGet();
+            return true; // on the cable, into a port the switch no longer has: gone, without a word
+        }
         switch (engine.offer(port.index, frame, offset, length)) {
             case QUEUED:
                 return true;
@@ -111,8 +115,8 @@ public final class SimSegment implements EthernetSegment {
             List<SegmentStatus.PortStatus> ports = new ArrayList<>();
             for (SegmentSpec.PortSpec ps : spec.ports()) {
                 SwitchCore.Port p = portsByName.get(ps.name());
-                ports.add(new SegmentStatus.PortStatus(ps.name(), ps.mode(), ps.vids(), p.up, ps.peer(), ps.peerKind(),
-                        p.counters()));
+                ports.add(new SegmentStatus.PortStatus(ps.name(), ps.mode(), p.carriedVids(), p.up, ps.peer(),
+                        ps.peerKind(), p.counters(), p.attached(), p.droppedVids()));
             }
             SegmentStatus.SegmentCounters c = new SegmentStatus.SegmentCounters(switchCore.framesSwitched(),
                     switchCore.framesFiltered(), engine.capacity(), engine.highWater(), engine.buffersAllocated(),
@@ -143,6 +147,38 @@ public final class SimSegment implements EthernetSegment {
         if (changed && !up) {
             engine.execute(() -> switchCore.flushPort(p.index));
         }
+    }
+
+    @Override
+    public void setPortAttached(String name, boolean attached) {
+        SwitchCore.Port p = resolvePort(name);
+        onEngine(() -> {
+            p.attached = attached;
+            if (!attached) {
+                switchCore.flushPort(p.index);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setVlanCarried(String name, int vid, boolean carried) {
+        SwitchCore.Port p = resolvePort(name);
+        if (p.mode != org.vnicteam.fabric.sim.ethernet.PortMode.TRUNK) {
+            throw new IllegalArgumentException("port " + p.name + " is an access port (VLAN " + p.accessVid
+                    + "): only a trunk's VLANs can be dropped; remove the port instead");
+        }
+        if (!p.vids.contains(vid)) {
+            throw new IllegalArgumentException("trunk " + p.name + " is not configured with VLAN " + vid + " (VLANs "
+                    + p.vids + ")");
+        }
+        onEngine(() -> {
+            p.setCarried(vid, carried);
+            if (!carried) {
+                switchCore.flushPortVlan(p.index, vid);
+            }
+            return null;
+        });
     }
 
     private SwitchCore.Port resolvePort(String name) {

@@ -51,6 +51,12 @@ public final class SwitchCore {
         private final long[] vidBits = new long[64];
         /** Link state: written by any thread (the bridge port under its carrier lock), read by the switch. */
         volatile boolean up;
+        /**
+         * Whether the port is part of the switch. A removed port keeps its cable, its link and its
+         * peer's carrier, but the switch neither takes frames from it nor sends any to it: a
+         * failure that carrier watching cannot see.
+         */
+        volatile boolean attached = true;
         Egress egress;
 
         long rxFrames;
@@ -61,10 +67,12 @@ public final class SwitchCore {
         long droppedUntaggedOnTrunk;
         long droppedMalformed;
         long droppedLinkDown;
+        long droppedDetached;
         /** Drops found by the posting thread before the frame was queued. */
         final AtomicLong entryOverflow = new AtomicLong();
         final AtomicLong entryMalformed = new AtomicLong();
         final AtomicLong entryLinkDown = new AtomicLong();
+        final AtomicLong entryDetached = new AtomicLong();
 
         Port(int index, String name, PortMode mode, List<Integer> vids, boolean up) {
             this.index = index;
@@ -80,6 +88,37 @@ public final class SwitchCore {
 
         public boolean carries(int vid) {
             return (vidBits[vid >>> 6] & (1L << (vid & 63))) != 0;
+        }
+
+        /**
+         * Adds a configured VID back to a trunk, or drops it from it (on the switch's thread).
+         *
+         * @throws IllegalArgumentException for a VID the port was not configured with
+         */
+        public void setCarried(int vid, boolean carried) {
+            if (!vids.contains(vid)) {
+                throw new IllegalArgumentException("port " + name + " is not configured with VLAN " + vid + " (VLANs "
+                        + vids + ")");
+            }
+            if (carried) {
+                vidBits[vid >>> 6] |= 1L << (vid & 63);
+            } else {
+                vidBits[vid >>> 6] &= ~(1L << (vid & 63));
+            }
+        }
+
+        /** The configured VIDs it carries now, ascending (on the switch's thread). */
+        public List<Integer> carriedVids() {
+            return vids.stream().filter(this::carries).sorted().toList();
+        }
+
+        /** The configured VIDs it does not carry now (dropped from the trunk), ascending. */
+        public List<Integer> droppedVids() {
+            return vids.stream().filter(v -> !carries(v)).sorted().toList();
+        }
+
+        public boolean attached() {
+            return attached;
         }
 
         public String name() {
@@ -106,7 +145,7 @@ public final class SwitchCore {
         public SegmentStatus.PortCounters counters() {
             return new SegmentStatus.PortCounters(rxFrames, rxBytes, txFrames, txBytes, droppedWrongVlan,
                     droppedUntaggedOnTrunk, entryOverflow.get(), droppedMalformed + entryMalformed.get(),
-                    droppedLinkDown + entryLinkDown.get());
+                    droppedLinkDown + entryLinkDown.get(), droppedDetached + entryDetached.get());
         }
     }
 
@@ -172,6 +211,10 @@ public final class SwitchCore {
     public void ingress(int in, byte[] f, int len, long now) {
         Port p = ports[in];
         framesSwitched++;
+        if (!p.attached) {
+            p.droppedDetached++; // queued just before its port was removed: it never reached the switch
+            return;
+        }
         // No link check here: the port refused frames once its link was down, so a frame in the
         // queue was received before the cut. Dropping it now would lose a frame its sender counts
         // as on the wire. It is not learned from, though: the port's entries were flushed.
@@ -233,14 +276,14 @@ public final class SwitchCore {
             }
             if (out >= 0) {
                 Port o = ports[out];
-                if (o.up && o.carries(vid)) {
+                if (o.up && o.attached && o.carries(vid)) {
                     transmit(o);
                     return;
                 }
             }
         }
         for (Port o : ports) { // flood within the VLAN, never back out of the ingress port
-            if (o.index != in && o.up && o.carries(vid)) {
+            if (o.index != in && o.up && o.attached && o.carries(vid)) {
                 transmit(o);
             }
         }
@@ -310,6 +353,11 @@ public final class SwitchCore {
     /** Link down: forget what was learned on the port. */
     public int flushPort(int port) {
         return fdb.removePorts(p -> p == port);
+    }
+
+    /** A VLAN dropped from a trunk: forget what was learned on the port in that VLAN. */
+    public int flushPortVlan(int port, int vid) {
+        return fdb.removePortVlan(port, vid);
     }
 
     public void flushAll() {

@@ -1,0 +1,167 @@
+package org.vnicteam.bridge.core.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The path watch of one team on one VLAN: armed once a probe of a peer bridge of the same team
+ * was heard on the VLAN, lost when an armed watch heard nothing at all on the VLAN (no probe, no
+ * other frame) for {@code misses} checks in a row spanning at least the window ({@code misses} ×
+ * interval), back at the first frame heard again.
+ *
+ * <p>It counts checks as well as time: a check that ran late counts once, so a bridge whose own
+ * probe thread stalled does not blame the path for the frames it was not there to see, and checks
+ * that crowd together after a late one do not shorten the window. A check later than a whole
+ * window after the previous one starts the window again (the receive side may have stalled with
+ * it: the frames it missed may still be on their way).
+ *
+ * <p>Why any frame counts, not only probes: when a bridge's switch port is removed, that bridge
+ * hears nothing at all, while its peer still hears the clients' traffic (the switch floods frames
+ * for the team MAC once it forgets the removed port) and so stays good. Frames from the bridge's
+ * own MAC or a team MAC do not count: they may be echoes of what the bridge sent itself.
+ *
+ * <p>Threads: {@link #probeFrom} on the receive thread; the rest on the probe thread (under the
+ * owner's lock). Time comes from the caller, so tests drive it with a fake clock.
+ */
+final class PathWatch {
+
+    /** What a check changed. */
+    enum Change {
+        NONE, LOST, BACK
+    }
+
+    /** Peers kept for the status; more are counted but not listed. */
+    static final int MAX_PEERS = 8;
+
+    final long teamMac;
+    final int vlan;
+
+    // receive thread
+    private final AtomicLong peerProbes = new AtomicLong();
+    private volatile long[] peers = new long[0];
+
+    // probe thread
+    boolean programmed = true;
+    long unprogrammedSince;
+    private boolean armed;
+    private boolean lost;
+    private int silentChecks;
+    private long heardSeen;
+    private long probesSeen;
+    private long lastHeardNanos;
+    private long lostEvents;
+    long probesSent;
+    int sequence;
+    /** The probe this watch sends, built once; only its sequence number changes. */
+    ByteBuffer frame;
+
+    /**
+     * @param heardCount the VLAN's frame counter now (frames before the watch existed do not count)
+     * @param now the caller's clock
+     */
+    PathWatch(long teamMac, int vlan, long heardCount, long now) {
+        this.teamMac = teamMac;
+        this.vlan = vlan;
+        this.heardSeen = heardCount;
+        this.lastHeardNanos = now;
+    }
+
+    /** A probe of a peer bridge of this team arrived on this VLAN (receive thread). */
+    void probeFrom(long sender) {
+        peerProbes.incrementAndGet();
+        long[] known = peers;
+        for (long p : known) {
+            if (p == sender) {
+                return;
+            }
+        }
+        if (known.length < MAX_PEERS) {
+            long[] grown = Arrays.copyOf(known, known.length + 1);
+            grown[known.length] = sender;
+            peers = grown; // a lost race only loses a name in the status; the count is exact
+        }
+    }
+
+    /**
+     * One check.
+     *
+     * @param now the caller's clock
+     * @param heardCount the VLAN's frame counter now
+     * @param late whether this check comes more than a window after the previous one
+     * @param misses silent checks in a row after which an armed watch is lost
+     * @param windowNanos how long at least those checks must span
+     */
+    Change check(long now, long heardCount, boolean late, int misses, long windowNanos) {
+        boolean heard = heardCount != heardSeen;
+        heardSeen = heardCount;
+        long probes = peerProbes.get();
+        if (probes != probesSeen) {
+            probesSeen = probes;
+            armed = true;
+        }
+        if (heard) {
+            lastHeardNanos = now;
+            silentChecks = 0;
+            if (lost) {
+                lost = false;
+                return Change.BACK;
+            }
+            return Change.NONE;
+        }
+        if (!armed || lost) {
+            return Change.NONE;
+        }
+        if (late) {
+            silentChecks = 0;
+            return Change.NONE;
+        }
+        if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos) {
+            lost = true;
+            lostEvents++;
+            return Change.LOST;
+        }
+        return Change.NONE;
+    }
+
+    /**
+     * The carrier went (or came back): the watch keeps whether it is armed but forgets the window,
+     * without an event. The carrier report supersedes the path; after it, the path counts as up
+     * until a full window is silent again.
+     */
+    void restart(long now, long heardCount) {
+        lost = false;
+        silentChecks = 0;
+        heardSeen = heardCount;
+        lastHeardNanos = now;
+    }
+
+    boolean armed() {
+        return armed;
+    }
+
+    boolean lost() {
+        return lost;
+    }
+
+    long lostEvents() {
+        return lostEvents;
+    }
+
+    long probesReceived() {
+        return peerProbes.get();
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    long[] peers() {
+        return peers.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "path watch " + Frames.formatMac(teamMac) + " VLAN " + vlan + (lost ? " LOST" : armed ? " armed" : "");
+    }
+}

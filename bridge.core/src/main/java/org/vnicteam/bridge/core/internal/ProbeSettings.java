@@ -1,0 +1,46 @@
+package org.vnicteam.bridge.core.internal;
+
+/**
+ * How a bridge probes its Ethernet path (docs/protocol.md, "Probe frames").
+ *
+ * @param intervalNanos a probe per programmed VLAN every this long, and a check of every watch;
+ *        0 turns probing off
+ * @param misses an armed watch is lost after this many checks in a row heard nothing on its VLAN
+ */
+public record ProbeSettings(long intervalNanos, int misses) {
+
+    public static final int DEFAULT_MISSES = 4;
+    public static final int MIN_MISSES = 2;
+    public static final int MAX_MISSES = 1000;
+    public static final long MAX_INTERVAL_MILLIS = 10_000;
+    public static final ProbeSettings OFF = new ProbeSettings(0, DEFAULT_MISSES);
+
+    public ProbeSettings {
+        if (intervalNanos < 0 || intervalNanos > MAX_INTERVAL_MILLIS * 1_000_000L) {
+            throw new IllegalArgumentException("probe interval " + intervalNanos / 1_000_000.0 + " ms is outside 0.."
+                    + MAX_INTERVAL_MILLIS + " ms (0 = no probes)");
+        }
+        if (misses < MIN_MISSES || misses > MAX_MISSES) {
+            throw new IllegalArgumentException("probe misses " + misses + " is outside " + MIN_MISSES + ".."
+                    + MAX_MISSES);
+        }
+    }
+
+    /** From the configuration's units: milliseconds (0 = off) and a count. */
+    public static ProbeSettings ofMillis(long intervalMillis, int misses) {
+        if (intervalMillis < 0 || intervalMillis > MAX_INTERVAL_MILLIS) {
+            throw new IllegalArgumentException("probe.interval.ms " + intervalMillis + " is outside 0.."
+                    + MAX_INTERVAL_MILLIS + " (0 = no probes)");
+        }
+        return new ProbeSettings(intervalMillis * 1_000_000L, misses);
+    }
+
+    public boolean enabled() {
+        return intervalNanos > 0;
+    }
+
+    /** How long an armed watch may hear nothing before it is lost: misses × interval. */
+    public long windowNanos() {
+        return intervalNanos * misses;
+    }
+}

@@ -1,0 +1,145 @@
+package org.vnicteam.bridge.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.vnicteam.bridge.core.internal.PathWatch.Change;
+
+/**
+ * One path watch driven by a fake clock: checks every 2 ms, 4 misses. {@code heard} plays the
+ * VLAN's frame counter.
+ */
+class PathWatchTest {
+
+    static final long MS = 1_000_000L;
+    static final int MISSES = 4;
+    static final long WINDOW = MISSES * 2 * MS;
+    static final long PEER = 0x02_00_00_00_0b_01L;
+
+    long now = 1_000 * MS;
+    long heard;
+    final PathWatch w = new PathWatch(0x02_76_6e_00_00_01L, 1, 0, now);
+
+    Change check() {
+        now += 2 * MS;
+        return w.check(now, heard, false, MISSES, WINDOW);
+    }
+
+    void hearPeer() {
+        w.probeFrom(PEER);
+        heard++;
+    }
+
+    @Test
+    void givenNoPeerEverHeard_whenTheVlanIsSilent_thenTheWatchNeverArmsAndNeverLoses() {
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        heard += 5; // clients' frames alone do not arm it
+        check();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        assertFalse(w.armed());
+        assertEquals(0, w.lostEvents());
+    }
+
+    @Test
+    void givenAPeerWasHeard_whenTheVlanIsSilentForMissesChecks_thenLost_andTheFirstFrameBringsItBack() {
+        hearPeer();
+        assertEquals(Change.NONE, check());
+        assertTrue(w.armed());
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, check(), "silent check " + i);
+        }
+        assertEquals(Change.LOST, check(), "silent check " + MISSES);
+        assertTrue(w.lost());
+        assertEquals(Change.NONE, check(), "reported once");
+        heard++; // any frame, not only a probe
+        assertEquals(Change.BACK, check());
+        assertFalse(w.lost());
+        assertEquals(1, w.lostEvents());
+        assertArrayEquals(new long[] { PEER }, w.peers());
+    }
+
+    @Test
+    void givenAnArmedWatch_whenOtherFramesKeepComingWithoutProbes_thenItStaysGood() {
+        hearPeer();
+        check();
+        for (int i = 0; i < 50; i++) {
+            heard++; // the clients' traffic the switch floods once it forgot the peer's port
+            assertEquals(Change.NONE, check());
+        }
+        assertFalse(w.lost());
+    }
+
+    @Test
+    void givenAnArmedWatch_whenItsOwnCheckComesLaterThanAWindow_thenTheWindowStartsAgainInsteadOfALoss() {
+        hearPeer();
+        check();
+        check();
+        check(); // 2 silent checks
+        now += 30 * MS; // the probe thread stalled 30 ms
+        assertEquals(Change.NONE, w.check(now, heard, true, MISSES, WINDOW), "a late check re-arms the window");
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        assertEquals(Change.LOST, check(), "a full window after the stall");
+    }
+
+    @Test
+    void givenAStalledCheckThatIsLateByLessThanAWindow_thenItCountsAsOneMiss() {
+        hearPeer();
+        check();
+        now += 5 * MS;
+        assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW));
+        for (int i = 2; i < MISSES; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        assertEquals(Change.LOST, check());
+    }
+
+    @Test
+    void givenALostWatch_whenTheCarrierChanges_thenItRestartsSilently_stillArmed() {
+        hearPeer();
+        check();
+        for (int i = 0; i < MISSES; i++) {
+            check();
+        }
+        assertTrue(w.lost());
+        w.restart(now, heard);
+        assertFalse(w.lost());
+        assertTrue(w.armed(), "the peer is still expected");
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        assertEquals(Change.LOST, check(), "still silent a window after the restart: lost again");
+        assertEquals(2, w.lostEvents());
+    }
+
+    @Test
+    void givenChecksThatCrowdTogetherAfterALateOne_thenTheLossWaitsForAWholeWindowOfTime() {
+        hearPeer();
+        check(); // heard at 2 ms
+        for (int i = 0; i < MISSES; i++) {
+            now += MS / 10; // four checks within 0.4 ms
+            assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW), "check " + i);
+        }
+        now += 2 * MS;
+        assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW), "2.4 ms is not a window");
+        now += 6 * MS;
+        assertEquals(Change.LOST, w.check(now, heard, false, MISSES, WINDOW), "8.4 ms and enough checks");
+    }
+
+    @Test
+    void givenManyPeers_thenTheStatusListsAFewAndCountsEveryProbe() {
+        for (long p = 1; p <= 20; p++) {
+            w.probeFrom(PEER + p);
+        }
+        assertEquals(PathWatch.MAX_PEERS, w.peers().length);
+        assertEquals(20, w.probesReceived());
+    }
+}
