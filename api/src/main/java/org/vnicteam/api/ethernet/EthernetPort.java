@@ -64,6 +64,23 @@ public interface EthernetPort {
     default void setAddresses(List<byte[]> macs) {
     }
 
+    /**
+     * How many of the frames this port accepted most recently never reached the wire because its
+     * link went down: the system dropped them between the loss and the port noticing it. A real
+     * interface learns of a loss some hundreds of microseconds late (more on a busy system), and
+     * meanwhile {@link #send} still succeeds; so the count may be above 0 while {@link #carrier()}
+     * is still true. Covers the frames of every sender of this port whose {@code send} returned
+     * before the call. An over-estimate is allowed, an under-estimate never: an owner that steps
+     * back by this many loses nothing, at worst it has a frame sent twice. {@link Integer#MAX_VALUE}
+     * when the port cannot tell; 0 for a port that learns of a loss before it accepts another
+     * frame (the simulated one).
+     *
+     * @since 1.1
+     */
+    default int unsentSinceCarrierLoss() {
+        return 0;
+    }
+
     /** Counters of this port. */
     PortCounters counters();
 

@@ -34,6 +34,7 @@ import org.vnicteam.lib.linux.internal.Rtnetlink;
  *
  * <p>Callbacks run on the monitor thread, one at a time, in the kernel's order: they must not
  * block (and must not call {@link #query} or {@link #setAdminUp}, which wait for that thread).
+ * {@link #statistics} has a socket of its own and answers on the caller's thread, callbacks included.
  * {@link #close()} ends the thread within about {@value #POLL_MILLIS} ms.
  */
 public final class LinkMonitor implements AutoCloseable {
@@ -54,6 +55,11 @@ public final class LinkMonitor implements AutoCloseable {
     private final NetNamespace namespace;
     private final int fd;
     private final Memory buffer = new Memory(READ_BUFFER);
+    /** Answers {@link #statistics} alone (no groups), so that the monitor thread is never waited for. */
+    private final Object statsLock = new Object();
+    private int statsFd; // -1 once closed; under statsLock, as are the two below
+    private int statsSeq;
+    private final Memory statsBuffer = new Memory(READ_BUFFER);
     private final Thread thread;
     private final AtomicInteger sequence = new AtomicInteger();
     private final ConcurrentHashMap<Integer, Request> requests = new ConcurrentHashMap<>();
@@ -63,9 +69,10 @@ public final class LinkMonitor implements AutoCloseable {
     private final AtomicLong overruns = new AtomicLong();
     private volatile boolean closed;
 
-    private LinkMonitor(NetNamespace namespace, int fd) {
+    private LinkMonitor(NetNamespace namespace, int fd, int statsFd) {
         this.namespace = namespace;
         this.fd = fd;
+        this.statsFd = statsFd;
         this.thread = new Thread(this::run, "link monitor " + namespace);
         thread.setDaemon(true);
     }
@@ -77,13 +84,21 @@ public final class LinkMonitor implements AutoCloseable {
      *         message names which)
      */
     public static LinkMonitor open(NetNamespace namespace) throws IOException {
-        int fd = namespace.call(LinkMonitor::openSocket);
-        LinkMonitor monitor = new LinkMonitor(namespace, fd);
+        int[] fds = namespace.call(() -> {
+            int events = openSocket(Netlink.RTMGRP_LINK);
+            try {
+                return new int[] { events, openSocket(0) };
+            } catch (IOException e) {
+                LibC.close(events);
+                throw e;
+            }
+        });
+        LinkMonitor monitor = new LinkMonitor(namespace, fds[0], fds[1]);
         monitor.thread.start();
         return monitor;
     }
 
-    private static int openSocket() throws IOException {
+    private static int openSocket(int groups) throws IOException {
         int fd;
         try {
             fd = LibC.socket(Netlink.AF_NETLINK, Netlink.SOCK_RAW | Netlink.SOCK_CLOEXEC, Netlink.NETLINK_ROUTE);
@@ -94,12 +109,12 @@ public final class LinkMonitor implements AutoCloseable {
         try {
             Netlink.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUF, new int[] { SOCKET_BUFFER }, 4);
             step = "bind";
-            byte[] address = Rtnetlink.socketAddress(Netlink.RTMGRP_LINK);
+            byte[] address = Rtnetlink.socketAddress(groups);
             LibC.bind(fd, address, address.length);
             return fd;
         } catch (LastErrorException e) {
             LibC.close(fd);
-            throw LibC.io(step, "NETLINK_ROUTE socket (RTMGRP_LINK)", e);
+            throw LibC.io(step, "NETLINK_ROUTE socket (groups " + groups + ")", e);
         }
     }
 
@@ -153,14 +168,124 @@ public final class LinkMonitor implements AutoCloseable {
         await(request(Kind.SET, ifName, null, seq -> Rtnetlink.setAdminUp(seq, ifName, up)));
     }
 
+    /**
+     * The interface's kernel counters (IFLA_STATS64), read now: one RTM_GETLINK on a socket of its
+     * own, answered on the calling thread (a monitor callback may call it). Takes tens of
+     * microseconds; callers are served one at a time.
+     *
+     * @throws IOException if the interface does not exist, the kernel does not answer within
+     *         {@value #REQUEST_TIMEOUT_MILLIS} ms, or the monitor is closed
+     * @throws IllegalArgumentException if the name cannot be an interface name
+     */
+    public LinkStatistics statistics(String ifName) throws IOException {
+        Rtnetlink.checkName(ifName);
+        synchronized (statsLock) {
+            if (statsFd < 0) {
+                throw new IOException(this + " is closed");
+            }
+            int seq = ++statsSeq == 0 ? ++statsSeq : statsSeq; // 0 is what notifications carry
+            byte[] m = Rtnetlink.getLink(seq, ifName);
+            try {
+                LibC.send(statsFd, m, m.length, 0);
+            } catch (LastErrorException e) {
+                throw LibC.io("send", "rtnetlink statistics request about " + ifName + " in " + namespace, e);
+            }
+            StatsAnswer answer = new StatsAnswer(seq);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MILLIS);
+            while (!answer.done) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    throw new IOException("no statistics from rtnetlink about " + ifName + " in " + namespace
+                            + " within " + REQUEST_TIMEOUT_MILLIS + " ms");
+                }
+                readStats(answer, (int) Math.min(left, POLL_MILLIS));
+            }
+            if (answer.errno != 0) {
+                throw new IOException("RTM_GETLINK " + ifName + " in " + namespace + ": "
+                        + LibC.strerror(answer.errno) + " (errno " + answer.errno + ")");
+            }
+            if (answer.stats == null) {
+                throw new IOException("RTM_GETLINK " + ifName + " in " + namespace + ": no IFLA_STATS64 in the answer");
+            }
+            return answer.stats;
+        }
+    }
+
+    /** Waits up to {@code millis} for the statistics socket and parses what it holds; under statsLock. */
+    private void readStats(StatsAnswer answer, int millis) throws IOException {
+        byte[] pollFd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(0, statsFd)
+                .putShort(4, POLLIN).array();
+        long n;
+        try {
+            if (LibC.poll(pollFd, 1, millis) <= 0) {
+                return;
+            }
+            n = Netlink.recv(statsFd, statsBuffer, READ_BUFFER, Netlink.MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Netlink.EINTR || e.getErrorCode() == Netlink.EAGAIN) {
+                return;
+            }
+            throw LibC.io("recv", "rtnetlink statistics socket in " + namespace, e);
+        }
+        if (n > 0) {
+            Rtnetlink.parse(statsBuffer.getByteBuffer(0, n), (int) n, answer);
+        }
+    }
+
+    /** Picks the answer to one statistics request out of what the socket holds (late answers to earlier ones too). */
+    private final class StatsAnswer implements Rtnetlink.Visitor {
+        final int seq;
+        boolean done;
+        int errno;
+        LinkStatistics stats;
+
+        StatsAnswer(int seq) {
+            this.seq = seq;
+        }
+
+        @Override
+        public void link(Rtnetlink.Link link) {
+            if (link.seq() == seq) {
+                stats = link.stats();
+                done = true;
+            }
+        }
+
+        @Override
+        public void error(int seq, int errno) {
+            if (seq == this.seq) {
+                this.errno = errno;
+                done = true;
+            }
+        }
+
+        @Override
+        public void malformed(String why) {
+            countMalformed(why);
+        }
+    }
+
+    /** A message that did not parse: counted, and logged the first time. */
+    private void countMalformed(String why) {
+        long count = malformed.incrementAndGet();
+        LOG.log(count == 1 ? Level.WARNING : Level.FINE, "{0}: malformed rtnetlink message ({1})",
+                new Object[] { this, why });
+    }
+
     public Counters counters() {
         return new Counters(messages.get(), malformed.get(), overruns.get());
     }
 
-    /** Stops the thread (within about {@value #POLL_MILLIS} ms) and closes the socket; idempotent. */
+    /** Stops the thread (within about {@value #POLL_MILLIS} ms) and closes the sockets; idempotent. */
     @Override
     public void close() {
         closed = true;
+        synchronized (statsLock) {
+            if (statsFd >= 0) {
+                LibC.close(statsFd);
+                statsFd = -1;
+            }
+        }
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(10L * POLL_MILLIS);
@@ -346,9 +471,7 @@ public final class LinkMonitor implements AutoCloseable {
 
         @Override
         public void malformed(String why) {
-            long count = malformed.incrementAndGet();
-            LOG.log(count == 1 ? Level.WARNING : Level.FINE, "{0}: malformed rtnetlink message ({1})",
-                    new Object[] { LinkMonitor.this, why });
+            countMalformed(why);
         }
 
         private void dispatch(LinkState state, Request answered) {

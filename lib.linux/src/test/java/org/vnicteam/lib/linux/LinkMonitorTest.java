@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.vnicteam.lib.pcap4j.Pcap4j;
 
 /**
  * The link monitor on a veth pair inside a namespace this test creates (and deletes, whatever
@@ -172,6 +176,69 @@ class LinkMonitorTest {
         assertTrue(monitor.query(A).operational());
         IOException e = assertThrows(IOException.class, () -> monitor.setAdminUp("lm-none", true));
         assertTrue(e.getMessage().contains("lm-none") && e.getMessage().contains("No such device"), e.getMessage());
+    }
+
+    @Test
+    void givenAVeth_whenFramesAreSentWithItsPeerUpThenDown_thenStatisticsCountThemSentThenTxDropped()
+            throws Exception {
+        Pcap4j.init();
+        PcapHandle sender = ns.netns().call(() -> new PcapHandle.Builder(A).snaplen(128).build());
+        byte[] frame = new byte[60];
+        frame[0] = 2; // to a unicast MAC nobody has
+        frame[12] = (byte) 0x88;
+        frame[13] = (byte) 0xB5; // local experimental EtherType
+        try {
+            LinkStatistics before = monitor.statistics(A);
+            assertEquals(monitor.query(A).index(), before.index());
+            for (int i = 0; i < 10; i++) {
+                sender.sendPacket(frame);
+            }
+            LinkStatistics sent = monitor.statistics(A);
+            assertTrue(sent.txPackets() - before.txPackets() >= 10, before + " -> " + sent);
+            assertEquals(before.txDropped(), sent.txDropped(), "nothing dropped while the peer is up");
+
+            monitor.setAdminUp(B, false);
+            for (int i = 0; i < 10; i++) {
+                try {
+                    sender.sendPacket(frame); // dropped: at first the veth refuses it, then the kernel drops it silently
+                } catch (PcapNativeException refused) {
+                    // ENOBUFS, until the kernel takes A's queue away for want of carrier
+                }
+            }
+            LinkStatistics dropped = monitor.statistics(A);
+            assertEquals(10, dropped.txDropped() - sent.txDropped(), "refused or not: " + sent + " -> " + dropped);
+            assertEquals(sent.txPackets(), dropped.txPackets());
+        } finally {
+            sender.close();
+        }
+    }
+
+    @Test
+    void givenAWatchCallback_whenItAsksForStatistics_thenItGetsThem_andAbsentOrClosedFailsWithTheReason()
+            throws Exception {
+        CompletableFuture<LinkStatistics> inCallback = new CompletableFuture<>();
+        monitor.watch(A, s -> {
+            try {
+                inCallback.complete(monitor.statistics(A));
+            } catch (IOException e) {
+                inCallback.completeExceptionally(e);
+            }
+        });
+        assertEquals(monitor.query(A).index(), inCallback.get(WAIT_MS, TimeUnit.MILLISECONDS).index(),
+                "answered on the monitor thread, which its own socket does not need");
+        int rounds = 200;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            monitor.statistics(A);
+        }
+        System.out.printf("LinkMonitor: statistics (RTM_GETLINK, IFLA_STATS64) %.1f us each on average (%d)%n",
+                (System.nanoTime() - t0) / 1e3 / rounds, rounds);
+
+        IOException absent = assertThrows(IOException.class, () -> monitor.statistics("lm-none"));
+        assertTrue(absent.getMessage().contains("lm-none") && absent.getMessage().contains("No such device"),
+                absent.getMessage());
+        monitor.close();
+        assertThrows(IOException.class, () -> monitor.statistics(A));
     }
 
     @Test

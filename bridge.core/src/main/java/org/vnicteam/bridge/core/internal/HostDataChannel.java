@@ -34,6 +34,8 @@ final class HostDataChannel implements DataChannel {
     static final int RECEIVE_SLOT = MessageHeader.MAX_LENGTH;
     /** Sends toward the host that ask for a completion: one in this many. */
     static final int SIGNAL_EVERY = 16;
+    /** How many of the sequence numbers last put on the wire are kept (a power of two). */
+    static final int RECENT_ON_WIRE = 256;
 
     private final Bridge bridge;
     private final Peer peer;
@@ -51,6 +53,9 @@ final class HostDataChannel implements DataChannel {
     /** Held across port.send and the update of lastSequenceOnWire; see {@link #lastSequenceOnWire()}. */
     private final Object wireLock = new Object();
     private int lastSequenceOnWire;
+    /** Under wireLock: the sequence numbers of the last frames on the wire, the newest at (framesOnWire - 1). */
+    private final int[] recentOnWire = new int[RECENT_ON_WIRE];
+    private long framesOnWire;
     private volatile boolean closed;
 
     // Ethernet → host, under sendLock
@@ -131,12 +136,43 @@ final class HostDataChannel implements DataChannel {
      * send the port accepted is either finished (and counted here) before this lock is free, or it
      * starts afterwards and is refused. Without the lock, LINK_STATUS could name a frame before
      * one that did reach the wire, and the host would send that one twice.
+     *
+     * <p>After a link loss, the newest frames the port accepted may not have reached the wire: a
+     * real interface drops what it is still handed until it notices the loss. So the answer steps
+     * back by the port's {@link org.vnicteam.api.ethernet.EthernetPort#unsentSinceCarrierLoss
+     * count of them}, asked now, once this channel's sends are finished; asked with the carrier
+     * still up too, since a KEEPALIVE_ACK sent before the port noticed must not confirm them
+     * either (the host never takes a confirmation back). Several channels share the port and the
+     * count covers all of their frames: stepping each channel back by the whole count is the safe
+     * over-estimate (the host sends a frame twice rather than never).
      */
     @Override
     public int lastSequenceOnWire() {
         synchronized (wireLock) {
-            return lastSequenceOnWire;
+            if (framesOnWire == 0) {
+                return lastSequenceOnWire;
+            }
+            int unsent = bridge.port.unsentSinceCarrierLoss();
+            return unsent <= 0 ? lastSequenceOnWire : steppedBack(unsent);
         }
+    }
+
+    /**
+     * The sequence number of the frame put on the wire before the newest {@code unsent} ones;
+     * under wireLock. Beyond the kept numbers it assumes the frames before the oldest kept had
+     * consecutive numbers (true unless the bridge dropped some of them), and 0, nothing on the
+     * wire, when every frame of the session may be lost.
+     */
+    private int steppedBack(int unsent) {
+        long kept = Math.min(framesOnWire, RECENT_ON_WIRE);
+        if (unsent < kept) {
+            return recentOnWire[(int) ((framesOnWire - 1 - unsent) & (RECENT_ON_WIRE - 1))];
+        }
+        if (framesOnWire <= RECENT_ON_WIRE) {
+            return 0;
+        }
+        long oldestKept = recentOnWire[(int) (framesOnWire & (RECENT_ON_WIRE - 1))] & 0xFFFF_FFFFL;
+        return (int) Math.max(0, oldestKept - 1 - (unsent - kept));
     }
 
     @Override
@@ -208,6 +244,7 @@ final class HostDataChannel implements DataChannel {
             sent = bridge.port.send(rx, frameOffset, frameLength);
             if (sent) {
                 lastSequenceOnWire = MessageHeader.sequence(rx, base);
+                recentOnWire[(int) (framesOnWire++ & (RECENT_ON_WIRE - 1))] = lastSequenceOnWire;
             }
         }
         if (sent) {

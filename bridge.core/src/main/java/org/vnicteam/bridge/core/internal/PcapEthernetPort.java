@@ -26,6 +26,7 @@ import org.vnicteam.api.ethernet.EthernetPort;
 import org.vnicteam.api.ethernet.FrameReceiver;
 import org.vnicteam.lib.linux.LinkMonitor;
 import org.vnicteam.lib.linux.LinkState;
+import org.vnicteam.lib.linux.LinkStatistics;
 import org.vnicteam.lib.linux.NetNamespace;
 import org.vnicteam.lib.pcap4j.Pcap4j;
 
@@ -48,6 +49,9 @@ import org.vnicteam.lib.pcap4j.Pcap4j;
  * {@link CarrierListener}s on that thread at once. If the interface goes down or away, the capture
  * closes; when it is back, the capture reopens (and is retried every {@code reopenMillis} while it
  * fails): the bridge needs no reconfiguration.
+ * <li><b>Unsent at a carrier loss</b>: until rtnetlink tells the port, the kernel drops what it
+ * still sends and {@code pcap_sendpacket} succeeds. The kernel counts those frames in the
+ * interface's tx_dropped, so {@link #unsentSinceCarrierLoss} is its growth since the carrier came up.
  * </ul>
  */
 public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
@@ -94,6 +98,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     /** Frames the kernel dropped for a full ring, in captures already closed. */
     private final LongAdder ringDropsClosed = new LongAdder();
     private volatile long carrierChanges; // written under carrierLock
+    /** The interface's tx_dropped when the carrier last came up; null before the first time. */
+    private volatile TxDroppedBaseline baseline;
 
     private PcapEthernetPort(PcapPortSettings settings, NetNamespace namespace, LinkMonitor monitor) {
         this.settings = settings;
@@ -228,6 +234,57 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         breakCapture(); // the capture thread installs it before it goes on
     }
 
+    /**
+     * The growth of the interface's tx_dropped (read from the kernel now, about 20 us) since the
+     * carrier came up: every frame the kernel threw away since then, ours among them. The kernel
+     * counts a drop before the send returns, so the frames of every send that returned are
+     * covered, also those dropped before rtnetlink told the port (while {@link #carrier()} is
+     * still true). An over-estimate where the interface dropped frames while its link was fine (a
+     * full queue at a veth's peer) or dropped other senders' frames, or refused a frame with an
+     * error (the sender knew); {@link Integer#MAX_VALUE} when the counter cannot be read or
+     * belongs to another interface of the same name.
+     */
+    @Override
+    public int unsentSinceCarrierLoss() {
+        TxDroppedBaseline base = baseline;
+        if (base == null) {
+            return 0; // never had carrier: nothing was accepted
+        }
+        if (base == TxDroppedBaseline.UNKNOWN) {
+            return Integer.MAX_VALUE;
+        }
+        LinkStatistics now;
+        try {
+            now = monitor.statistics(settings.interfaceName());
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "{0}: no kernel counters, every recent frame counts as unsent: {1}",
+                    new Object[] { this, e });
+            return Integer.MAX_VALUE;
+        }
+        long dropped = now.txDropped() - base.txDropped;
+        if (now.index() != base.index || dropped < 0) {
+            return Integer.MAX_VALUE; // another interface under the same name
+        }
+        return (int) Math.min(dropped, Integer.MAX_VALUE);
+    }
+
+    /** tx_dropped of one interface (by ifindex) at one moment; {@link #UNKNOWN} if it could not be read. */
+    private record TxDroppedBaseline(int index, long txDropped) {
+        static final TxDroppedBaseline UNKNOWN = new TxDroppedBaseline(0, 0);
+    }
+
+    /** Before the carrier comes up: from now on a frame the kernel drops counts as unsent. */
+    private void takeBaseline() {
+        try {
+            LinkStatistics s = monitor.statistics(settings.interfaceName());
+            baseline = new TxDroppedBaseline(s.index(), s.txDropped());
+        } catch (IOException e) {
+            baseline = TxDroppedBaseline.UNKNOWN;
+            LOG.log(Level.WARNING, this + ": no kernel counters, a carrier loss will count every recent frame as unsent",
+                    e);
+        }
+    }
+
     /** rxDropped includes the frames the kernel dropped because the capture ring was full. */
     @Override
     public PortCounters counters() {
@@ -357,6 +414,9 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
             boolean now = !closed && l != null && l.operational() && handle != null;
             if (now == carrier) {
                 return;
+            }
+            if (now) {
+                takeBaseline();
             }
             carrier = now;
             carrierChanges++;

@@ -152,6 +152,49 @@ class BridgeDataPathTest {
     }
 
     @Test
+    void givenFramesOnTheWire_whenThePortReportsUnsentFrames_thenLastSequenceOnWireStepsBackOverThem()
+            throws Exception {
+        channel.configureAddresses(Frames.macBytes(TEAM_MAC), List.of(1));
+        for (int seq = 1; seq <= 10; seq++) {
+            int length = seq == 5 ? 1519 : 80; // number 5 is too long: dropped by the bridge, never on the wire
+            host.send(data(SESSION, seq, frame(CLIENT_MAC, TEAM_MAC, 1, length, seq)));
+        }
+        assertEquals(List.of(1, 2, 3, 4, 6, 7, 8, 9, 10), markers(takeAll(9)));
+        port.unsent = 3;
+        assertEquals(7, channel.lastSequenceOnWire(), "10, 9 and 8 may never have left, though the port has carrier");
+
+        port.setCarrier(false);
+        assertEquals(7, channel.lastSequenceOnWire());
+        port.unsent = 6;
+        assertEquals(3, channel.lastSequenceOnWire(), "steps back by frames on the wire, not by numbers: 10..6, 4");
+        port.unsent = 9;
+        assertEquals(0, channel.lastSequenceOnWire(), "every frame may be lost: none confirmed");
+        port.unsent = Integer.MAX_VALUE;
+        assertEquals(0, channel.lastSequenceOnWire(), "a port that cannot tell");
+        port.unsent = 0;
+        assertEquals(10, channel.lastSequenceOnWire(), "nothing unsent: exact");
+    }
+
+    @Test
+    void givenMoreFramesThanTheChannelKeeps_whenTheUnsentCountReachesBeyondThem_thenItStepsBackByNumbers()
+            throws Exception {
+        channel.configureAddresses(Frames.macBytes(TEAM_MAC), List.of(1));
+        int last = HostDataChannel.RECENT_ON_WIRE + 44;
+        for (int seq = 1; seq <= last; seq++) {
+            host.send(data(SESSION, seq, frame(CLIENT_MAC, TEAM_MAC, 1, 64, seq)));
+            assertEquals(seq, marker(take()));
+        }
+        port.setCarrier(false);
+        for (int unsent : new int[] { 1, HostDataChannel.RECENT_ON_WIRE - 1, HostDataChannel.RECENT_ON_WIRE,
+                HostDataChannel.RECENT_ON_WIRE + 40, last }) {
+            port.unsent = unsent;
+            assertEquals(last - unsent, channel.lastSequenceOnWire(), unsent + " unsent");
+        }
+        port.unsent = last + 1;
+        assertEquals(0, channel.lastSequenceOnWire(), "never below nothing");
+    }
+
+    @Test
     void givenMalformedDataMessagesBetweenGoodOnes_thenEachIsDroppedAndCountedByCauseAndTheGoodOnesLeaveInOrder()
             throws Exception {
         channel.configureAddresses(Frames.macBytes(TEAM_MAC), List.of(1));

@@ -98,6 +98,14 @@ final class LoopbackEthernetPort implements EthernetPort {
         return carrier;
     }
 
+    /** What {@link #unsentSinceCarrierLoss} reports: accepted frames that never left. */
+    volatile int unsent;
+
+    @Override
+    public int unsentSinceCarrierLoss() {
+        return unsent;
+    }
+
     @Override
     public void addCarrierListener(CarrierListener listener) {
         listeners.addIfAbsent(listener);

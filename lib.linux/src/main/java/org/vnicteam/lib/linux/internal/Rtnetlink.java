@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
+import org.vnicteam.lib.linux.LinkStatistics;
+
 /**
  * rtnetlink link messages: the requests the link monitor sends and a bounds-checked parser for
  * what the kernel sends back. All fields are in the machine's byte order.
@@ -12,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * nlmsghdr   0 len u32 | 4 type u16 | 6 flags u16 | 8 seq u32 | 12 pid u32            (16 bytes)
  * ifinfomsg 16 family u8 | 17 pad | 18 type u16 | 20 index s32 | 24 flags u32 | 28 change u32
  * rtattr    32 len u16 | 34 type u16 | data, each attribute padded to 4 bytes
+ * IFLA_STATS64 data: rtnl_link_stats64, u64 each: 0 rx_packets | 8 tx_packets | 16 rx_bytes |
+ *           24 tx_bytes | 32 rx_errors | 40 tx_errors | 48 rx_dropped | 56 tx_dropped | ... (more follow)
  * nlmsgerr  16 error s32 (minus errno; 0 = acknowledgement) | 20 the request's nlmsghdr (same seq)
  * </pre>
  */
@@ -36,6 +40,7 @@ public final class Rtnetlink {
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
     public static final int IFLA_OPERSTATE = 16;
+    public static final int IFLA_STATS64 = 23;
     public static final int IFLA_CARRIER = 33;
 
     public static final int IFF_UP = 0x1;
@@ -50,9 +55,12 @@ public final class Rtnetlink {
     private Rtnetlink() {
     }
 
-    /** A parsed RTM_NEWLINK or RTM_DELLINK. */
+    /** The part of rtnl_link_stats64 that is read: eight u64 counters. */
+    public static final int STATS64_READ = 8 * 8;
+
+    /** A parsed RTM_NEWLINK or RTM_DELLINK; {@code stats} is null if it had no IFLA_STATS64. */
     public record Link(int type, int seq, int index, int flags, String name, int carrier, int operState,
-            byte[] address, int mtu) {
+            byte[] address, int mtu, LinkStatistics stats) {
 
         public boolean deleted() {
             return type == RTM_DELLINK;
@@ -178,6 +186,7 @@ public final class Rtnetlink {
         int operState = -1;
         int mtu = 0;
         byte[] address = new byte[0];
+        LinkStatistics stats = null;
         int end = start + len;
         int at = ifi + IFINFOMSG_LEN;
         while (end - at >= RTATTR_HDRLEN) {
@@ -197,6 +206,7 @@ public final class Rtnetlink {
                     address = new byte[dlen];
                     b.get(data, address);
                 }
+                case IFLA_STATS64 -> stats = dlen >= STATS64_READ ? stats(b, data, index) : null;
                 default -> {
                 }
             }
@@ -205,7 +215,12 @@ public final class Rtnetlink {
         if (name == null || name.isEmpty()) {
             return null;
         }
-        return new Link(type, seq, index, flags, name, carrier, operState, address, mtu);
+        return new Link(type, seq, index, flags, name, carrier, operState, address, mtu, stats);
+    }
+
+    private static LinkStatistics stats(ByteBuffer b, int at, int index) {
+        return new LinkStatistics(index, b.getLong(at), b.getLong(at + 8), b.getLong(at + 16), b.getLong(at + 24),
+                b.getLong(at + 32), b.getLong(at + 40), b.getLong(at + 48), b.getLong(at + 56));
     }
 
     /** A NUL-terminated string of at most {@code max} bytes. */

@@ -3,6 +3,7 @@ package org.vnicteam.lib.linux.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.vnicteam.lib.linux.LinkStatistics;
 
 /** The rtnetlink codec without a kernel: requests as bytes, and the parser on good and bad input. */
 class RtnetlinkTest {
@@ -78,6 +80,39 @@ class RtnetlinkTest {
         assertFalse(l.deleted());
         assertEquals(1500, l.mtu());
         assertArrayEquals(new byte[] { 2, 0, 0, 0, 0, 9 }, l.address());
+    }
+
+    @Test
+    void givenIflaStats64_whenParsed_thenTheFirstEightCountersAreRead_txDroppedBeingTheEighth() {
+        ByteBuffer stats = ByteBuffer.allocate(24 * 8).order(ByteOrder.nativeOrder()); // the kernel sends 24 or more
+        for (int i = 0; i < 24; i++) {
+            stats.putLong(i * 8, 1000L * (i + 1));
+        }
+        LinkStatistics s = parse(withAttribute(newLink(0, 42, Rtnetlink.IFF_UP, "veth0", 1), Rtnetlink.IFLA_STATS64,
+                stats.array())).links.get(0).stats();
+        assertEquals(new LinkStatistics(42, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000), s);
+        assertEquals(8000, s.txDropped());
+        assertEquals(2000, s.txPackets());
+    }
+
+    @Test
+    void givenNoOrAShortIflaStats64_whenParsed_thenTheLinkHasNoStatistics() {
+        assertNull(parse(newLink(0, 1, 0, "x", 1)).links.get(0).stats());
+        Recorder r = parse(withAttribute(newLink(0, 1, 0, "x", 1), Rtnetlink.IFLA_STATS64, new byte[7 * 8]));
+        assertTrue(r.malformed.isEmpty(), r.malformed.toString());
+        assertNull(r.links.get(0).stats(), "fewer than eight counters");
+    }
+
+    /** {@code message} with one more attribute at its end, its length updated. */
+    static byte[] withAttribute(byte[] message, int type, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(message.length + 4 + data.length + 3).order(ByteOrder.nativeOrder());
+        b.put(message);
+        attribute(b, type, data);
+        int length = b.position();
+        b.putInt(0, length);
+        byte[] out = new byte[length];
+        b.get(0, out);
+        return out;
     }
 
     @Test
