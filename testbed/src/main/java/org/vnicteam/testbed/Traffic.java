@@ -146,10 +146,12 @@ final class Traffic implements AutoCloseable {
         return new Outage(outage, lost);
     }
 
-    /** The most frames one stream of that direction lost over the whole run (after {@link #stop}). */
-    long maxLostPerStream(Direction direction) {
+    /** The most frames one stream of that direction lost of those sent between the two times (after {@link #stop}). */
+    long maxLostPerStream(Direction direction, long fromNanos, long toNanos) {
+        long first = sequenceAt(fromNanos);
+        long last = Math.min(ticks - 1, sequenceAt(toNanos));
         return reports.entrySet().stream().filter(e -> e.getKey().direction() == direction)
-                .mapToLong(e -> e.getValue().window(0, ticks - 1).lost()).max().orElse(0);
+                .mapToLong(e -> e.getValue().window(first, last).lost()).max().orElse(0);
     }
 
     /** One direction over the whole run. */

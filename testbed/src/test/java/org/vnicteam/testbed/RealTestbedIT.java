@@ -50,6 +50,7 @@ import org.vnicteam.testbed.Traffic.Outage;
 class RealTestbedIT {
 
     private static final long PID = ProcessHandle.current().pid();
+    private static final long HOUR = 3_600_000_000_000L;
     private static final List<String> TOOLS = List.of("ip", "ovs-vswitchd", "ovsdb-server", "ovs-vsctl", "iperf3",
             "ping", "ethtool", "curl", "jq");
 
@@ -222,7 +223,7 @@ class RealTestbedIT {
             }
             Thread.sleep(1000);
             Map<String, Object> team = tb.team();
-            tb.setSwitchLink(active, true);
+            long restore = tb.setSwitchLink(active, true);
             assertTrue(moved, "the team moved from " + active + " to " + backup + ": " + Testbed.members(team));
             assertTrue(Testbed.await(5000, () -> {
                 try {
@@ -237,16 +238,20 @@ class RealTestbedIT {
             status = tb.status();
             wireDrops = tb.bridgeWireDrops() - wireDrops;
             traffic.summaries().forEach(System.out::println);
-            up = traffic.whole(Direction.UP);
-            c2sWorstStream = traffic.maxLostPerStream(Direction.UP);
-            down = traffic.whole(Direction.DOWN);
-            Outage upAtCut = traffic.between(Direction.UP, cut, cut + 1_000_000_000L);
-            Outage downAtCut = traffic.between(Direction.DOWN, cut, cut + 1_000_000_000L);
-            System.out.printf("%s cut -> %s active after %d us%n", active, backup, movedNanos / 1000);
-            System.out.printf("fail-over at 4000 frames/s: client→server outage %.3f ms, %d lost (%d in the second after"
-                    + " the cut); server→client outage %.3f ms, %d lost (%d in the second after the cut); last fail-over:"
-                    + " %s; bridges' frames dropped by the dead link: %d%n", up.millis(), up.lost(), upAtCut.lost(),
-                    down.millis(), down.lost(), downAtCut.lost(), team.get("lastFailover"), wireDrops);
+            // The fail-over: the frames sent from the cut until the link came back. What happened
+            // before and after is printed (a restore with fail-back none should cost nothing either).
+            up = traffic.between(Direction.UP, cut, restore);
+            down = traffic.between(Direction.DOWN, cut, restore);
+            c2sWorstStream = traffic.maxLostPerStream(Direction.UP, cut, restore);
+            System.out.printf("%s cut -> %s active after %d us; lost before the cut c→s %d s→c %d, from the restore"
+                    + " on c→s %d s→c %d, whole run c→s %d s→c %d%n", active, backup, movedNanos / 1000,
+                    traffic.between(Direction.UP, cut - HOUR, cut).lost(), traffic.between(Direction.DOWN, cut - HOUR, cut).lost(),
+                    traffic.between(Direction.UP, restore, restore + HOUR).lost(),
+                    traffic.between(Direction.DOWN, restore, restore + HOUR).lost(), traffic.whole(Direction.UP).lost(),
+                    traffic.whole(Direction.DOWN).lost());
+            System.out.printf("fail-over at 4000 frames/s (cut to restore): client→server outage %.3f ms, %d lost;"
+                    + " server→client outage %.3f ms, %d lost; last fail-over: %s; bridges' frames dropped by the dead"
+                    + " link: %d%n", up.millis(), up.lost(), down.millis(), down.lost(), team.get("lastFailover"), wireDrops);
             assertEquals(0, traffic.socketDrops(Direction.UP) + traffic.socketDrops(Direction.DOWN),
                     "the measuring sockets dropped nothing (else the loss figures are the test's own)");
         }
