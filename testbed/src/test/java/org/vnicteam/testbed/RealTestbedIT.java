@@ -256,7 +256,7 @@ class RealTestbedIT {
                     "the measuring sockets dropped nothing (else the loss figures are the test's own)");
         }
         String diagnostics = "; team counters " + MiniJson.object(status.get("team")).get("counters") + "; bridges "
-                + status.get("bridges");
+                + status.get("bridges") + "; VLANs " + status.get("vlans");
         // As in the embedded HostFailoverIT: frames the cut bridge put on its wire after the cut and before
         // it noticed (the veth dropped them: its TX dropped) cannot be replayed by any host; every
         // other server→client frame must arrive.
