@@ -7,6 +7,8 @@ tb_here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 tb_root=$(dirname "$tb_here")
 
 say() { printf '==> %s\n' "$*"; }
+# The script's leading comment (after the #! line), as its help.
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
 # Default run dir; --run DIR (or VT_RUN) chooses another, e.g. one per test run.
