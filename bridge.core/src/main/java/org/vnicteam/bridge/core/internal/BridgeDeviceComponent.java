@@ -75,6 +75,10 @@ public final class BridgeDeviceComponent implements BridgeDevice {
         @AttributeDefinition(name = "Probe misses", description = "An armed VLAN that heard nothing (no probe, no "
                 + "other frame) for this many intervals is lost: the bridge reports its path lost.")
         int probe_misses() default ProbeSettings.DEFAULT_MISSES;
+
+        @AttributeDefinition(name = "Probe settle time (ms)", description = "A VLAN's path is watched only after the "
+                + "team's other bridges have been heard on it this long without a silent window; 0 = at once.")
+        int probe_settle_ms() default 0;
     }
 
     private final Bridge bridge;
@@ -85,7 +89,8 @@ public final class BridgeDeviceComponent implements BridgeDevice {
         BridgeSettings settings = new BridgeSettings(config.bridge_name(), config.bridge_adapter(), port.name(),
                 config.ethernet_mtu(), config.bridge_mac().isBlank() ? -1 : Frames.parseMac(config.bridge_mac()),
                 config.max_vlans(), config.max_channels(), config.host_receives(), config.host_sendSlots());
-        ProbeSettings probes = ProbeSettings.ofMillis(config.probe_interval_ms(), config.probe_misses());
+        ProbeSettings probes = ProbeSettings.ofMillis(config.probe_interval_ms(), config.probe_misses(),
+                config.probe_settle_ms());
         Hca hca = fabric.open(settings.adapter());
         Bridge b;
         try {

@@ -298,7 +298,8 @@ final class PathProbes implements AutoCloseable {
                 return; // the window starts now: a whole one before the first miss counts
             }
             for (PathWatch w : watches.values()) {
-                w.check(now, heard.get(w.vlan), late, settings.misses(), settings.windowNanos());
+                w.check(now, heard.get(w.vlan), late, settings.misses(), settings.windowNanos(),
+                        settings.settleNanos());
             }
             for (ChannelPath c : channels.values()) {
                 boolean up = c.watches.stream().noneMatch(PathWatch::lost);

@@ -45,6 +45,9 @@ final class PathWatch {
     boolean programmed = true;
     long unprogrammedSince;
     private boolean armed;
+    /** Since when peers have been heard without a silent window, while not armed; -1: not heard. */
+    private long hearingSince = -1;
+    private long lastProbeNanos;
     private boolean lost;
     private int silentChecks;
     private long heardSeen;
@@ -93,12 +96,28 @@ final class PathWatch {
      * @param windowNanos how long at least those checks must span
      */
     Change check(long now, long heardCount, boolean late, int misses, long windowNanos) {
+        return check(now, heardCount, late, misses, windowNanos, 0);
+    }
+
+    /**
+     * One check, arming only once peers have been heard for {@code settleNanos} without a silent
+     * window in between (see {@link ProbeSettings#settleNanos()}).
+     */
+    Change check(long now, long heardCount, boolean late, int misses, long windowNanos, long settleNanos) {
         boolean heard = heardCount != heardSeen;
         heardSeen = heardCount;
         long probes = peerProbes.get();
         if (probes != probesSeen) {
             probesSeen = probes;
-            armed = true;
+            lastProbeNanos = now;
+            if (!armed) {
+                if (hearingSince < 0) {
+                    hearingSince = now;
+                }
+                armed = now - hearingSince >= settleNanos;
+            }
+        } else if (!armed && hearingSince >= 0 && now - lastProbeNanos > windowNanos) {
+            hearingSince = -1; // the peers went quiet before the path settled: start over
         }
         if (heard) {
             lastHeardNanos = now;

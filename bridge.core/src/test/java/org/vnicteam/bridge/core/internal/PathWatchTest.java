@@ -142,4 +142,36 @@ class PathWatchTest {
         assertEquals(PathWatch.MAX_PEERS, w.peers().length);
         assertEquals(20, w.probesReceived());
     }
+
+    Change checkSettling(long settle) {
+        now += 2 * MS;
+        return w.check(now, heard, false, MISSES, WINDOW, settle);
+    }
+
+    @Test
+    void givenASettleTime_whenPeersAreHeardShorterThanIt_thenTheWatchDoesNotArm_andASilenceStartsItOver() {
+        long settle = 100 * MS;
+        for (int i = 0; i < 40; i++) { // 80 ms of peer probes
+            hearPeer();
+            assertEquals(Change.NONE, checkSettling(settle));
+        }
+        assertFalse(w.armed(), "heard 80 ms of a 100 ms settle time");
+        for (int i = 0; i < MISSES + 2; i++) { // a silent window: nothing is lost, the settling starts over
+            assertEquals(Change.NONE, checkSettling(settle));
+        }
+        for (int i = 0; i < 40; i++) {
+            hearPeer();
+            checkSettling(settle);
+        }
+        assertFalse(w.armed(), "80 ms again after the silence, not 160 ms");
+        for (int i = 0; i < 11; i++) {
+            hearPeer();
+            checkSettling(settle);
+        }
+        assertTrue(w.armed(), "armed after 100 ms of peers heard without a silent window");
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, checkSettling(settle));
+        }
+        assertEquals(Change.LOST, checkSettling(settle), "armed: a silent window is a lost path");
+    }
 }
