@@ -50,9 +50,8 @@ final class HostDataChannel implements DataChannel {
     private final int sendSlotSize;
 
     private volatile AddressFilter filter = AddressFilter.NONE;
-    /** Held across port.send and the update of lastSequenceOnWire; see {@link #lastSequenceOnWire()}. */
+    /** Held across port.send and the record of what it sent; see {@link #lastSequenceOnWire()}. */
     private final Object wireLock = new Object();
-    private int lastSequenceOnWire;
     /** Under wireLock: the sequence numbers of the last frames on the wire, the newest at (framesOnWire - 1). */
     private final int[] recentOnWire = new int[RECENT_ON_WIRE];
     private long framesOnWire;
@@ -145,34 +144,44 @@ final class HostDataChannel implements DataChannel {
      * either (the host never takes a confirmation back). Several channels share the port and the
      * count covers all of their frames: stepping each channel back by the whole count is the safe
      * over-estimate (the host sends a frame twice rather than never).
+     *
+     * <p>The port is asked between two short holds of the lock, never under it: the answer is a
+     * kernel request, and the lock is on every frame's way to the wire. What this channel put on
+     * the wire meanwhile is not confirmed by this answer, and counting its drops too only
+     * over-estimates.
      */
     @Override
     public int lastSequenceOnWire() {
+        long sent;
+        synchronized (wireLock) { // in-flight sends are finished once we hold it
+            sent = framesOnWire;
+        }
+        if (sent == 0) {
+            return 0;
+        }
+        int unsent = Math.max(0, bridge.port.unsentSinceCarrierLoss());
         synchronized (wireLock) {
-            if (framesOnWire == 0) {
-                return lastSequenceOnWire;
-            }
-            int unsent = bridge.port.unsentSinceCarrierLoss();
-            return unsent <= 0 ? lastSequenceOnWire : steppedBack(unsent);
+            return steppedBack(sent, unsent);
         }
     }
 
     /**
-     * The sequence number of the frame put on the wire before the newest {@code unsent} ones;
-     * under wireLock. Beyond the kept numbers it assumes the frames before the oldest kept had
-     * consecutive numbers (true unless the bridge dropped some of them), and 0, nothing on the
-     * wire, when every frame of the session may be lost.
+     * Of the first {@code sent} frames this channel put on the wire, the sequence number of the one
+     * before the newest {@code unsent}; under wireLock. Before the oldest number kept it assumes
+     * consecutive numbers (true unless the bridge dropped some of those frames), and 0, nothing on
+     * the wire, when every frame of the session may be lost.
      */
-    private int steppedBack(int unsent) {
-        long kept = Math.min(framesOnWire, RECENT_ON_WIRE);
-        if (unsent < kept) {
-            return recentOnWire[(int) ((framesOnWire - 1 - unsent) & (RECENT_ON_WIRE - 1))];
-        }
-        if (framesOnWire <= RECENT_ON_WIRE) {
+    private int steppedBack(long sent, int unsent) {
+        long target = sent - 1 - unsent;
+        if (target < 0) {
             return 0;
         }
-        long oldestKept = recentOnWire[(int) (framesOnWire & (RECENT_ON_WIRE - 1))] & 0xFFFF_FFFFL;
-        return (int) Math.max(0, oldestKept - 1 - (unsent - kept));
+        long oldest = Math.max(0, framesOnWire - RECENT_ON_WIRE);
+        if (target >= oldest) {
+            return recentOnWire[(int) (target & (RECENT_ON_WIRE - 1))];
+        }
+        long oldestSequence = recentOnWire[(int) (oldest & (RECENT_ON_WIRE - 1))] & 0xFFFF_FFFFL;
+        return (int) Math.max(0, oldestSequence - (oldest - target));
     }
 
     @Override
@@ -243,8 +252,7 @@ final class HostDataChannel implements DataChannel {
         synchronized (wireLock) {
             sent = bridge.port.send(rx, frameOffset, frameLength);
             if (sent) {
-                lastSequenceOnWire = MessageHeader.sequence(rx, base);
-                recentOnWire[(int) (framesOnWire++ & (RECENT_ON_WIRE - 1))] = lastSequenceOnWire;
+                recentOnWire[(int) (framesOnWire++ & (RECENT_ON_WIRE - 1))] = MessageHeader.sequence(rx, base);
             }
         }
         if (sent) {
