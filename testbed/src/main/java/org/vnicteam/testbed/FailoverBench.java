@@ -2,7 +2,9 @@ package org.vnicteam.testbed;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -42,13 +44,23 @@ public final class FailoverBench {
     }
 
     /**
-     * One failure and its restoration: the outage per direction, whether the active link moved, and
-     * (ours) how many frames the bridges sent into the dead link before they noticed.
+     * One failure and its restoration: the outage per direction at the failure (from the failing
+     * command to the restoring one) and at the restoration (from the restoring command to 300 ms
+     * after both links were healthy again), whether the active link moved, and (ours) how many
+     * frames the bridges sent into the dead link before they noticed. The two are kept apart so a
+     * fail-over's outage is not confused with a restoration's (fail-back none: a restored link
+     * becomes the backup, and neither system should lose anything then).
      */
-    private record Cut(EnumMap<Direction, Outage> outage, boolean failedOver, long wireDrops) {
+    private record Cut(EnumMap<Direction, Outage> outage, EnumMap<Direction, Outage> restore, boolean failedOver,
+            long wireDrops) {
+
+        Outage at(Direction d, boolean restoration) {
+            return (restoration ? restore : outage).get(d);
+        }
     }
 
     private static final int BASE_PORT = 5100;
+    private static final Pattern LLADDR = Pattern.compile("lladdr ([0-9a-f:]{17})");
     private static final Pattern RTT = Pattern.compile("= ([0-9.]+)/([0-9.]+)/([0-9.]+)/([0-9.]+) ms");
 
     private final Testbed tb;
@@ -118,22 +130,36 @@ public final class FailoverBench {
                 carrier.computeIfAbsent(rate, r -> new EnumMap<>(Sut.class)).put(sut, cuts(sut, Failure.CARRIER, rate, repeats, holdMillis));
             }
         }
-        Map<Failure, Map<Sut, List<Cut>>> keeping = new LinkedHashMap<>();
+        Map<String, Map<Sut, List<Cut>>> keeping = new LinkedHashMap<>();
         for (Failure f : List.of(Failure.PORT_REMOVED, Failure.VLAN_DROPPED)) {
-            for (Sut sut : suts) {
-                // the bond never notices these: once, with a bounded wait, to show it
-                boolean bond = sut == Sut.BOND;
-                keeping.computeIfAbsent(f, k -> new EnumMap<>(Sut.class)).put(sut,
-                        cuts(sut, f, 1000, bond ? 1 : repeats, bond ? bondWaitMillis : holdMillis));
+            for (int rate : rates) {
+                for (Sut sut : suts) {
+                    // the bond never notices these: once, with a bounded wait, to show it
+                    boolean bond = sut == Sut.BOND;
+                    keeping.computeIfAbsent(f.label + ", " + rate + " frames/s", k -> new EnumMap<>(Sut.class)).put(sut,
+                            cuts(sut, f, rate, bond ? 1 : repeats, bond ? bondWaitMillis : holdMillis));
+                }
             }
         }
+        List<Map.Entry<String, Map<Sut, List<Cut>>>> carrierRows = carrier.entrySet().stream()
+                .map(e -> Map.entry(e.getKey() + " frames/s", e.getValue())).toList();
+        List<Map.Entry<String, Map<Sut, List<Cut>>>> keepingRows = List.copyOf(keeping.entrySet());
         out.println();
-        out.printf(Locale.ROOT, "### Carrier loss: the active link cut at the switch and restored, %d times per row%n%n", repeats);
-        table(carrier.entrySet().stream().map(e -> Map.entry(e.getKey() + " frames/s", e.getValue())).toList(), suts);
+        out.printf(Locale.ROOT, "### Carrier loss: the active link cut at the switch (held %d ms) and restored, %d times per row%n%n",
+                holdMillis, repeats);
+        table(carrierRows, suts, false);
         out.println();
-        out.printf(Locale.ROOT, "### Failures that keep carrier (1000 frames/s; ours %d times, the bond once, %d ms)%n%n",
-                repeats, bondWaitMillis);
-        table(keeping.entrySet().stream().map(e -> Map.entry(e.getKey().label, e.getValue())).toList(), suts);
+        out.printf(Locale.ROOT, "### Failures that keep carrier (ours %d times, held %d ms; the bond once, %d ms)%n%n",
+                repeats, holdMillis, bondWaitMillis);
+        table(keepingRows, suts, false);
+        out.println();
+        out.println("### At the restoration (the failed link back, both links healthy, then 300 ms; fail-back none)");
+        out.println();
+        List<Map.Entry<String, Map<Sut, List<Cut>>>> all = new ArrayList<>(carrierRows);
+        all.addAll(keepingRows);
+        table(all, suts, true);
+        out.println();
+        switchMoves(suts, top, repeats);
         if (throughput) {
             out.println();
             throughputAndRtt(suts);
@@ -170,35 +196,137 @@ public final class FailoverBench {
                 long t0 = fail(failure, link, true);
                 Thread.sleep(hold);
                 moved.add(!tb.activeLink(sut).equals(link));
-                fail(failure, link, false);
+                long t1 = fail(failure, link, false);
                 requireHealthy(sut);
                 Thread.sleep(300);
                 wireDrops.add(sut == Sut.OURS ? tb.bridgeWireDrops() - dropsBefore : 0);
-                windows.add(new long[] {t0, System.nanoTime()});
+                windows.add(new long[] {t0, t1, System.nanoTime()});
                 out.print(moved.get(i) ? "+" : "-");
                 out.flush();
             }
             traffic.stop();
             for (int i = 0; i < windows.size(); i++) {
-                EnumMap<Direction, Outage> o = new EnumMap<>(Direction.class);
+                long[] w = windows.get(i);
+                EnumMap<Direction, Outage> failed = new EnumMap<>(Direction.class);
+                EnumMap<Direction, Outage> restored = new EnumMap<>(Direction.class);
                 for (Direction d : Direction.values()) {
-                    o.put(d, traffic.between(d, windows.get(i)[0], windows.get(i)[1]));
+                    failed.put(d, traffic.between(d, w[0], w[1]));
+                    restored.put(d, traffic.between(d, w[1], w[2]));
                 }
-                cuts.add(new Cut(o, moved.get(i), wireDrops.get(i)));
+                cuts.add(new Cut(failed, restored, moved.get(i), wireDrops.get(i)));
             }
             out.printf(Locale.ROOT, "%n  (before the first failure, 1 s: c→s lost %d, s→c lost %d; receiving sockets dropped"
                     + " c→s %d, s→c %d)%n", traffic.between(Direction.UP, quietFrom, quietTo).lost(),
                     traffic.between(Direction.DOWN, quietFrom, quietTo).lost(), traffic.socketDrops(Direction.UP),
                     traffic.socketDrops(Direction.DOWN));
             for (Cut c : cuts) {
-                out.printf(Locale.ROOT, "    %s  c→s %.3f ms lost %d | s→c %.3f ms lost %d%s%n",
-                        c.failedOver() ? "failed over" : "stayed     ",
-                        c.outage().get(Direction.UP).millis(), c.outage().get(Direction.UP).lost(),
-                        c.outage().get(Direction.DOWN).millis(), c.outage().get(Direction.DOWN).lost(),
+                out.printf(Locale.ROOT, "    %s  c→s %.3f ms lost %d | s→c %.3f ms lost %d | restored: c→s %.3f ms lost %d"
+                        + " | s→c %.3f ms lost %d%s%n", c.failedOver() ? "failed over" : "stayed     ",
+                        c.at(Direction.UP, false).millis(), c.at(Direction.UP, false).lost(),
+                        c.at(Direction.DOWN, false).millis(), c.at(Direction.DOWN, false).lost(),
+                        c.at(Direction.UP, true).millis(), c.at(Direction.UP, true).lost(),
+                        c.at(Direction.DOWN, true).millis(), c.at(Direction.DOWN, true).lost(),
                         sut == Sut.OURS ? " (" + c.wireDrops() + " sent by the bridges into the dead link)" : "");
             }
         }
         return cuts;
+    }
+
+    /**
+     * Where the client → server outage of a carrier cut goes, for both systems: the switch's two
+     * ports of the system captured (dumpcap) while its active link is cut {@code times} times at
+     * {@code rate}. A run of its own, after the tables: the capture costs CPU they should not pay.
+     */
+    private void switchMoves(List<Sut> suts, int rate, int times) throws Exception {
+        out.printf(Locale.ROOT, "### Where the client→server outage goes (carrier cut, %d frames/s, %d times, "
+                + "captured at the switch's ports of the system)%n%n", rate, times);
+        Map<Sut, List<SwitchTrace.Move>> moves = new EnumMap<>(Sut.class);
+        for (Sut sut : suts) {
+            moves.put(sut, traceMoves(sut, rate, times));
+        }
+        out.println("| | the system: old port's last client frame → the new port's first frame from the server (ms) "
+                + "| the switch: that frame → the new port's first client frame (ms) | together (ms) | cuts traced |");
+        out.println("|---|---|---|---|---|");
+        for (Sut sut : suts) {
+            List<SwitchTrace.Move> m = moves.get(sut);
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d of %d |%n", sut.label,
+                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::systemMillis).toArray()),
+                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::switchMillis).toArray()),
+                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::totalMillis).toArray()), m.size(), times);
+        }
+    }
+
+    private List<SwitchTrace.Move> traceMoves(Sut sut, int rate, int times) throws Exception {
+        out.printf(Locale.ROOT, "%s, switch trace, %d frames/s: ", sut.label, rate);
+        out.flush();
+        requireHealthy(sut);
+        int base = BASE_PORT + 200;
+        Path file = Files.createTempFile("vnicteam-switch-trace", ".pcapng");
+        List<double[]> windows = new ArrayList<>();
+        List<String[]> ports = new ArrayList<>();
+        String mac;
+        try (Traffic traffic = Traffic.start(tb, sut, rate, (int) (times * (holdMillis + 2500) / 1000) + 15, base)) {
+            Thread.sleep(500); // the client has resolved the server's MAC by now
+            mac = serverMac(sut);
+            String filter = "ether src " + mac + " or udp dst port " + (base + 1) + " or (vlan and udp dst port " + (base + 1) + ")";
+            Process capture = new ProcessBuilder(Sh.inNs(tb.ns("switch"), "dumpcap", "-q", "-i", sut.linkA, "-f", filter,
+                    "-s", "96", "-i", sut.linkB, "-f", filter, "-s", "96", "-w", file.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                Thread.sleep(1500); // dumpcap opens its interfaces
+                if (!capture.isAlive()) {
+                    throw new IOException("dumpcap ended at once (exit " + capture.exitValue() + ")");
+                }
+                for (int i = 0; i < times; i++) {
+                    String link = tb.activeLink(sut);
+                    ports.add(new String[] {link, link.equals(sut.linkA) ? sut.linkB : sut.linkA});
+                    double t0 = epochSeconds();
+                    tb.setSwitchLink(link, false);
+                    Thread.sleep(holdMillis);
+                    double t1 = epochSeconds();
+                    tb.setSwitchLink(link, true);
+                    requireHealthy(sut);
+                    Thread.sleep(300);
+                    windows.add(new double[] {t0, t1});
+                    out.print(".");
+                    out.flush();
+                }
+            } finally {
+                capture.destroy(); // SIGTERM: dumpcap finishes the file
+                if (!capture.waitFor(5, TimeUnit.SECONDS)) {
+                    capture.destroyForcibly();
+                }
+            }
+        }
+        out.println();
+        try {
+            String fields = Sh.run(120, "tshark", "-n", "-r", file.toString(), "-T", "fields", "-e", "frame.time_epoch",
+                    "-e", "frame.interface_name", "-e", "eth.src", "-e", "udp.dstport").check().output();
+            List<SwitchTrace.Frame> frames = SwitchTrace.parse(fields, mac, base + 1);
+            List<SwitchTrace.Move> moves = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                SwitchTrace.move(frames, ports.get(i)[0], ports.get(i)[1], windows.get(i)[0], windows.get(i)[1])
+                        .ifPresent(moves::add);
+            }
+            return moves;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The server's MAC as client 1 resolved it (ours: the team MAC; the bond: its bridge's). */
+    private String serverMac(Sut sut) throws IOException {
+        String neigh = Sh.run(5, "ip", "-n", tb.ns("client1"), "neigh", "show", sut.serverIp(1)).check().output();
+        Matcher m = LLADDR.matcher(neigh);
+        if (!m.find()) {
+            throw new IOException("client1 has not resolved " + sut.serverIp(1) + ": " + neigh.strip());
+        }
+        return m.group(1);
+    }
+
+    private static double epochSeconds() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() + now.getNano() / 1e9;
     }
 
     private void requireHealthy(Sut sut) throws Exception {
@@ -235,13 +363,14 @@ public final class FailoverBench {
         };
     }
 
-    private void table(List<Map.Entry<String, Map<Sut, List<Cut>>>> rows, List<Sut> suts) {
+    /** One table of outages: at the failures, or ({@code restoration}) at the restorations. */
+    private void table(List<Map.Entry<String, Map<Sut, List<Cut>>>> rows, List<Sut> suts, boolean restoration) {
         StringBuilder head = new StringBuilder("| | direction |");
         StringBuilder rule = new StringBuilder("|---|---|");
         for (Sut s : suts) {
             head.append(' ').append(s.label).append(": outage min / median / max ms | ").append(s.label)
-                    .append(": lost per cut (max) | failed over |");
-            rule.append("---|---|---|");
+                    .append(": lost per cut (max) |").append(restoration ? "" : " failed over |");
+            rule.append(restoration ? "---|---|" : "---|---|---|");
         }
         if (suts.size() == 2) {
             head.append(" bond ÷ ours (median) |");
@@ -255,16 +384,27 @@ public final class FailoverBench {
                 double[] medians = new double[suts.size()];
                 for (int s = 0; s < suts.size(); s++) {
                     List<Cut> cuts = row.getValue().get(suts.get(s));
-                    double[] ms = cuts.stream().mapToDouble(c -> c.outage().get(d).millis()).sorted().toArray();
-                    long[] lost = cuts.stream().mapToLong(c -> c.outage().get(d).lost()).sorted().toArray();
+                    if (restoration) {
+                        // a link that never failed over was dark until its restoration: no figure of its own
+                        cuts = cuts.stream().filter(Cut::failedOver).toList();
+                        if (cuts.isEmpty()) {
+                            line.append(" never failed over | — |");
+                            continue;
+                        }
+                    }
+                    double[] ms = cuts.stream().mapToDouble(c -> c.at(d, restoration).millis()).sorted().toArray();
+                    long[] lost = cuts.stream().mapToLong(c -> c.at(d, restoration).lost()).sorted().toArray();
                     long moved = cuts.stream().filter(Cut::failedOver).count();
                     medians[s] = median(ms);
-                    line.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f | %d (%d) | %d of %d |", ms[0], medians[s],
+                    line.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f | %d (%d) |", ms[0], medians[s],
                             ms[ms.length - 1], (long) median(Arrays.stream(lost).asDoubleStream().toArray()),
-                            lost[lost.length - 1], moved, cuts.size()));
+                            lost[lost.length - 1]));
+                    if (!restoration) {
+                        line.append(String.format(Locale.ROOT, " %d of %d |", moved, cuts.size()));
+                    }
                 }
                 if (suts.size() == 2) {
-                    line.append(medians[0] > 0 ? String.format(Locale.ROOT, " %.1f |", medians[1] / medians[0]) : " — |");
+                    line.append(medians[0] > 0 && medians[1] > 0 ? String.format(Locale.ROOT, " %.1f |", medians[1] / medians[0]) : " — |");
                 }
                 out.println(line);
             }
