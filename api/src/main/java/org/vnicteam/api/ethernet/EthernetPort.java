@@ -81,6 +81,18 @@ public interface EthernetPort {
         return 0;
     }
 
+    /**
+     * Whether frames have reached this port's interface that the port has not handed on yet: its
+     * receive thread is behind (not scheduled on a busy machine, say). Whoever finds the link silent
+     * asks this before blaming the link: silence with frames waiting is the port's, not the wire's.
+     * False when the port cannot tell, and for a port that hands frames on as they arrive.
+     *
+     * @since 1.2
+     */
+    default boolean receivePending() {
+        return false;
+    }
+
     /** Counters of this port. */
     PortCounters counters();
 

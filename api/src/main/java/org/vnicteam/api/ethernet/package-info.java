@@ -3,7 +3,7 @@
  * change events. Provided by the simulated Ethernet segment (a cable into the simulated switch)
  * or by a real Linux interface; a bridge binds the one its configuration names.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.vnicteam.api.ethernet;
 

@@ -299,7 +299,7 @@ final class PathProbes implements AutoCloseable {
             }
             for (PathWatch w : watches.values()) {
                 w.check(now, heard.get(w.vlan), late, settings.misses(), settings.windowNanos(),
-                        settings.settleNanos());
+                        settings.settleNanos(), port::receivePending);
             }
             for (ChannelPath c : channels.values()) {
                 boolean up = c.watches.stream().noneMatch(PathWatch::lost);

@@ -3,6 +3,7 @@ package org.vnicteam.bridge.core.internal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The path watch of one team on one VLAN: armed once a probe of a peer bridge of the same team
@@ -25,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * owner's lock). Time comes from the caller, so tests drive it with a fake clock.
  */
 final class PathWatch {
+
+    /** For a port that cannot tell whether frames wait in it. */
+    static final BooleanSupplier NOTHING_PENDING = () -> false;
 
     /** What a check changed. */
     enum Change {
@@ -50,6 +54,8 @@ final class PathWatch {
     private long lastProbeNanos;
     private boolean lost;
     private int silentChecks;
+    /** Checks that would have called the path lost but found frames waiting in the port. */
+    private int deferred;
     private long heardSeen;
     private long probesSeen;
     private long lastHeardNanos;
@@ -96,14 +102,18 @@ final class PathWatch {
      * @param windowNanos how long at least those checks must span
      */
     Change check(long now, long heardCount, boolean late, int misses, long windowNanos) {
-        return check(now, heardCount, late, misses, windowNanos, 0);
+        return check(now, heardCount, late, misses, windowNanos, 0, NOTHING_PENDING);
     }
 
     /**
      * One check, arming only once peers have been heard for {@code settleNanos} without a silent
-     * window in between (see {@link ProbeSettings#settleNanos()}).
+     * window in between (see {@link ProbeSettings#settleNanos()}), and not calling the path lost
+     * while {@code receivePending} says frames wait in the port unread: the silence is then the
+     * receive thread's (late on a busy machine), not the wire's. That defers a verdict by at most
+     * {@code misses} checks more, so a port that always says so cannot hide a loss.
      */
-    Change check(long now, long heardCount, boolean late, int misses, long windowNanos, long settleNanos) {
+    Change check(long now, long heardCount, boolean late, int misses, long windowNanos, long settleNanos,
+            BooleanSupplier receivePending) {
         boolean heard = heardCount != heardSeen;
         heardSeen = heardCount;
         long probes = peerProbes.get();
@@ -122,6 +132,7 @@ final class PathWatch {
         if (heard) {
             lastHeardNanos = now;
             silentChecks = 0;
+            deferred = 0;
             if (lost) {
                 lost = false;
                 return Change.BACK;
@@ -133,9 +144,15 @@ final class PathWatch {
         }
         if (late) {
             silentChecks = 0;
+            deferred = 0;
             return Change.NONE;
         }
         if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos) {
+            if (deferred < misses && receivePending.getAsBoolean()) {
+                deferred++;
+                return Change.NONE;
+            }
+            deferred = 0;
             lost = true;
             lostEvents++;
             return Change.LOST;
@@ -151,6 +168,7 @@ final class PathWatch {
     void restart(long now, long heardCount) {
         lost = false;
         silentChecks = 0;
+        deferred = 0;
         heardSeen = heardCount;
         lastHeardNanos = now;
     }

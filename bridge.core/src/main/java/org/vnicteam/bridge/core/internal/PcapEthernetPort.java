@@ -19,6 +19,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapHandle.PcapDirection;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.vnicteam.api.ethernet.CarrierListener;
@@ -78,6 +79,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     private volatile LinkState link;
     /** The open capture, or null: set and cleared by the capture thread only. */
     private volatile PcapHandle handle;
+    /** Frames the open capture has handed on so far (the capture thread writes it). */
+    private volatile long captured;
     /** The ifindex the open capture is bound to. */
     private volatile int handleIndex;
     private volatile boolean carrier;
@@ -295,6 +298,30 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     }
 
     /**
+     * Whether the kernel has taken frames into the capture's ring that the capture thread has not
+     * handed on: pcap_stats' received minus dropped (frames that passed the filter and found a slot;
+     * the filter drops our own sources and libpcap has the kernel skip outgoing frames) against the
+     * frames handed on. Read in that order, a frame handed on in between counts as waiting, never
+     * the other way round.
+     */
+    @Override
+    public boolean receivePending() {
+        PcapHandle h = handle;
+        if (h == null) {
+            return false;
+        }
+        long handedOn = captured;
+        synchronized (statsLock) {
+            try {
+                PcapStat s = h.getStats();
+                return s.getNumPacketsReceived() - s.getNumPacketsDropped() > handedOn;
+            } catch (PcapNativeException | NotOpenException e) {
+                return false;
+            }
+        }
+    }
+
+    /**
      * pcap_stats' ps_drop: frames the kernel had no ring slot for (0 without a capture). One caller
      * at a time: libpcap adds the kernel's counts (which reading resets) to its totals.
      */
@@ -457,6 +484,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
                 captureOpens.increment();
                 handleIndex = l.index();
                 installedFilter = null;
+                captured = 0;
                 handle = h;
                 updateCarrier(System.nanoTime());
                 firstAttempt.countDown(); // after the carrier: open() returns with it known
@@ -527,6 +555,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
 
     /** pcap4j's callback on the capture thread; the array is this frame's own. */
     private void frameArrived(byte[] frame) {
+        captured++; // the capture thread is its only writer
         int length = frame.length;
         ByteBuffer b = ByteBuffer.wrap(frame);
         FrameReceiver r = receiver;

@@ -66,6 +66,38 @@ class PathWatchTest {
     }
 
     @Test
+    void givenFramesWaitingUnreadInThePort_whenTheWindowIsSilent_thenNoVerdictUntilTheyAreRead() {
+        hearPeer();
+        check();
+        boolean[] pending = { true }; // the port's receive thread is behind: frames sit in its ring
+        for (int i = 1; i < MISSES + 2; i++) {
+            now += 2 * MS;
+            assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW, 0, () -> pending[0]), "check " + i);
+        }
+        heard += 3; // the thread catches up: what waited was the peer's probes
+        pending[0] = false;
+        now += 2 * MS;
+        assertEquals(Change.NONE, w.check(now, heard, false, MISSES, WINDOW, 0, () -> pending[0]));
+        assertFalse(w.lost());
+        assertEquals(0, w.lostEvents());
+    }
+
+    @Test
+    void givenAPortThatAlwaysSaysFramesWait_whenTheVlanStaysSilent_thenLostAtMostMissesChecksLater() {
+        hearPeer();
+        check();
+        int checks = 0;
+        Change c;
+        do {
+            now += 2 * MS;
+            c = w.check(now, heard, false, MISSES, WINDOW, 0, () -> true);
+            checks++;
+        } while (c == Change.NONE && checks < 100);
+        assertEquals(Change.LOST, c);
+        assertEquals(2 * MISSES, checks, "one window, then at most one more of deferred checks");
+    }
+
+    @Test
     void givenAnArmedWatch_whenOtherFramesKeepComingWithoutProbes_thenItStaysGood() {
         hearPeer();
         check();
@@ -145,7 +177,7 @@ class PathWatchTest {
 
     Change checkSettling(long settle) {
         now += 2 * MS;
-        return w.check(now, heard, false, MISSES, WINDOW, settle);
+        return w.check(now, heard, false, MISSES, WINDOW, settle, PathWatch.NOTHING_PENDING);
     }
 
     @Test

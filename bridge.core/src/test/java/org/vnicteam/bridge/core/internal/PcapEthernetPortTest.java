@@ -146,6 +146,29 @@ class PcapEthernetPortTest {
         }
     }
 
+    @Test
+    void givenAReceiverThatStalls_whenFramesArrive_thenThePortSaysFramesWait_andNoLongerOnceTheyAreHandedOn()
+            throws Exception {
+        CountDownLatch stall = new CountDownLatch(1);
+        AtomicInteger handedOn = new AtomicInteger();
+        port.setReceiver((frame, offset, length) -> {
+            try {
+                stall.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handedOn.incrementAndGet();
+        });
+        assertFalse(port.receivePending(), "nothing has arrived");
+        for (int i = 0; i < 5; i++) {
+            peer.send(frame(BROADCAST, CLIENT_MAC, 0, 60, i));
+        }
+        await("the frames wait in the ring behind the stalled one", port::receivePending);
+        stall.countDown();
+        await("all five handed on", () -> handedOn.get() == 5);
+        assertFalse(port.receivePending(), "handed on: nothing waits");
+    }
+
     // ---- send -----------------------------------------------------------------------------
 
     @Test
