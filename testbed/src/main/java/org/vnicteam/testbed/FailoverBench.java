@@ -60,6 +60,8 @@ public final class FailoverBench {
     }
 
     private static final int BASE_PORT = 5100;
+    /** Client 1's access port on the switch (testbed/up). */
+    private static final String CLIENT1_PORT = "c1";
     private static final Pattern LLADDR = Pattern.compile("lladdr ([0-9a-f:]{17})");
     private static final Pattern RTT = Pattern.compile("= ([0-9.]+)/([0-9.]+)/([0-9.]+)/([0-9.]+) ms");
 
@@ -233,34 +235,44 @@ public final class FailoverBench {
     }
 
     /**
-     * Where the client → server outage of a carrier cut goes, for both systems: the switch's two
-     * ports of the system captured (dumpcap) while its active link is cut {@code times} times at
-     * {@code rate}. A run of its own, after the tables: the capture costs CPU they should not pay.
+     * Where the outage of a carrier cut goes, for both systems and both ways: the switch's two
+     * ports of the system and client 1's port captured (dumpcap) while the system's active link is
+     * cut {@code times} times at {@code rate}. A run of its own, after the tables: the capture costs
+     * CPU they should not pay.
      */
     private void switchMoves(List<Sut> suts, int rate, int times) throws Exception {
-        out.printf(Locale.ROOT, "### Where the client→server outage goes (carrier cut, %d frames/s, %d times, "
-                + "captured at the switch's ports of the system)%n%n", rate, times);
-        Map<Sut, List<SwitchTrace.Move>> moves = new EnumMap<>(Sut.class);
+        out.printf(Locale.ROOT, "### Where the outage goes (carrier cut, %d frames/s, %d times, captured at the switch's "
+                + "ports)%n%n", rate, times);
+        Map<Sut, List<SwitchTrace.Move>[]> moves = new EnumMap<>(Sut.class);
         for (Sut sut : suts) {
             moves.put(sut, traceMoves(sut, rate, times));
         }
-        out.println("| | the system: old port's last client frame → the new port's first frame from the server (ms) "
-                + "| the switch: that frame → the new port's first client frame (ms) | together (ms) | cuts traced |");
-        out.println("|---|---|---|---|---|");
+        out.println("client→server: the system = from the old port's last client frame out to the new port's first frame"
+                + " in from the server (its learning frame or data); the switch = from there to the new port's first"
+                + " client frame out (moving the MAC). server→client: the system = from the old port's last server frame"
+                + " in to the new port's first; the switch = from there to that frame out of the client's port.");
+        out.println();
+        out.println("| | direction | the system: min / median / max ms | the switch: min / median / max ms | together ms | cuts traced |");
+        out.println("|---|---|---|---|---|---|");
         for (Sut sut : suts) {
-            List<SwitchTrace.Move> m = moves.get(sut);
-            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d of %d |%n", sut.label,
-                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::systemMillis).toArray()),
-                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::switchMillis).toArray()),
-                    SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::totalMillis).toArray()), m.size(), times);
+            for (Direction d : Direction.values()) {
+                List<SwitchTrace.Move> m = moves.get(sut)[d.ordinal()];
+                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %d of %d |%n", sut.label, d.label,
+                        SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::systemMillis).toArray()),
+                        SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::switchMillis).toArray()),
+                        SwitchTrace.spread(m.stream().mapToDouble(SwitchTrace.Move::totalMillis).toArray()), m.size(), times);
+            }
         }
     }
 
-    private List<SwitchTrace.Move> traceMoves(Sut sut, int rate, int times) throws Exception {
+    /** The moves of each cut: [client→server, server→client]. */
+    private List<SwitchTrace.Move>[] traceMoves(Sut sut, int rate, int times) throws Exception {
         out.printf(Locale.ROOT, "%s, switch trace, %d frames/s: ", sut.label, rate);
         out.flush();
         requireHealthy(sut);
         int base = BASE_PORT + 200;
+        int upPort = base + 1; // client1 → server, VLAN 1 (Traffic's numbering)
+        int downPort = base + 11; // server → client1
         Path file = Files.createTempFile("vnicteam-switch-trace", ".pcapng");
         List<double[]> windows = new ArrayList<>();
         List<String[]> ports = new ArrayList<>();
@@ -268,9 +280,11 @@ public final class FailoverBench {
         try (Traffic traffic = Traffic.start(tb, sut, rate, (int) (times * (holdMillis + 2500) / 1000) + 15, base)) {
             Thread.sleep(500); // the client has resolved the server's MAC by now
             mac = serverMac(sut);
-            String filter = "ether src " + mac + " or udp dst port " + (base + 1) + " or (vlan and udp dst port " + (base + 1) + ")";
-            Process capture = new ProcessBuilder(Sh.inNs(tb.ns("switch"), "dumpcap", "-q", "-i", sut.linkA, "-f", filter,
-                    "-s", "96", "-i", sut.linkB, "-f", filter, "-s", "96", "-w", file.toString()))
+            String trunk = "ether src " + mac + " or udp dst port " + upPort + " or (vlan and udp dst port " + upPort + ")";
+            String access = "udp dst port " + downPort;
+            Process capture = new ProcessBuilder(Sh.inNs(tb.ns("switch"), "dumpcap", "-q",
+                    "-i", sut.linkA, "-f", trunk, "-s", "96", "-i", sut.linkB, "-f", trunk, "-s", "96",
+                    "-i", CLIENT1_PORT, "-f", access, "-s", "96", "-w", file.toString()))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
                 Thread.sleep(1500); // dumpcap opens its interfaces
@@ -302,11 +316,15 @@ public final class FailoverBench {
         try {
             String fields = Sh.run(120, "tshark", "-n", "-r", file.toString(), "-T", "fields", "-e", "frame.time_epoch",
                     "-e", "frame.interface_name", "-e", "eth.src", "-e", "udp.dstport").check().output();
-            List<SwitchTrace.Frame> frames = SwitchTrace.parse(fields, mac, base + 1);
-            List<SwitchTrace.Move> moves = new ArrayList<>();
+            List<SwitchTrace.Frame> frames = SwitchTrace.parse(fields, mac, upPort, downPort);
+            @SuppressWarnings("unchecked")
+            List<SwitchTrace.Move>[] moves = new List[] {new ArrayList<>(), new ArrayList<>()};
             for (int i = 0; i < windows.size(); i++) {
-                SwitchTrace.move(frames, ports.get(i)[0], ports.get(i)[1], windows.get(i)[0], windows.get(i)[1])
-                        .ifPresent(moves::add);
+                String[] p = ports.get(i);
+                double[] w = windows.get(i);
+                SwitchTrace.clientToServer(frames, p[0], p[1], w[0], w[1]).ifPresent(moves[Direction.UP.ordinal()]::add);
+                SwitchTrace.serverToClient(frames, p[0], p[1], CLIENT1_PORT, w[0], w[1])
+                        .ifPresent(moves[Direction.DOWN.ordinal()]::add);
             }
             return moves;
         } finally {
