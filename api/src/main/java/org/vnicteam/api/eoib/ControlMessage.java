@@ -333,7 +333,14 @@ public sealed interface ControlMessage {
                 r.zero(i, "LINK_STATUS.reserved");
             }
             boolean up = r.bool(0, "LINK_STATUS.linkUp");
-            return r.build(() -> new LinkStatus(up, r.u8(1), r.i32(4), r.i32(8), r.u64(16)));
+            // Without a lambda: a VNIC's first LINK_STATUS is often a failure, decoded on the fabric's
+            // thread before the fail-over it starts, and spinning a lambda's class there costs
+            // milliseconds in which no packet moves.
+            try {
+                return new LinkStatus(up, r.u8(1), r.i32(4), r.i32(8), r.u64(16));
+            } catch (IllegalArgumentException e) {
+                throw r.invalid(e);
+            }
         }
     }
 
@@ -618,11 +625,16 @@ public sealed interface ControlMessage {
             try {
                 return constructor.get();
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                int colon = m.indexOf(':');
-                throw bad(ProtocolException.Cause.BAD_FIELD, colon > 0 ? m.substring(0, colon) : type,
-                        colon > 0 ? m.substring(colon + 2) : m);
+                throw invalid(e);
             }
+        }
+
+        /** A constructor's complaint ("FIELD: problem") as the protocol error of that field. */
+        ProtocolException invalid(IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(':');
+            return bad(ProtocolException.Cause.BAD_FIELD, colon > 0 ? m.substring(0, colon) : type,
+                    colon > 0 ? m.substring(colon + 2) : m);
         }
 
         int u8(int at) {

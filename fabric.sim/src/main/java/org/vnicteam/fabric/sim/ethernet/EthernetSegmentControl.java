@@ -29,6 +29,15 @@ public interface EthernetSegmentControl {
     List<SegmentStatus.FdbEntry> fdb();
 
     /**
+     * One switch port's status, by the switch port's name or the name of what is cabled to it.
+     * Cheap, unlike {@link #status()}: the hosts live on the segment's thread, and a whole snapshot
+     * stops them (their streams too) while it is taken; frames still queued are not waited for.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    SegmentStatus.PortStatus port(String port);
+
+    /**
      * Brings a switch port's link down ({@code false}: "cut the cable") or up again. {@code port}
      * is the switch port name ("p1") or the name of what is cabled to it ("bridgeA-eth",
      * "client1"). For a bridge-facing port the EthernetPort's carrier changes and its

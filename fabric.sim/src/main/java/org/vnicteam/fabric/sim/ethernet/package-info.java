@@ -8,7 +8,7 @@
  * works on its own, fed and drained by whoever constructs it. Status comes back as immutable
  * records.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.vnicteam.fabric.sim.ethernet;
 

@@ -14,13 +14,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vnicteam.api.eoib.ControlMessage;
 import org.vnicteam.api.host.FailbackPolicy;
 import org.vnicteam.api.host.LinkState;
 import org.vnicteam.api.host.TeamStatus;
+import org.vnicteam.api.host.Vnic;
+import org.vnicteam.api.host.VnicEvent;
 import org.vnicteam.host.vnic.internal.BridgeDouble;
 import org.vnicteam.host.vnic.internal.VnicSettings;
 
@@ -52,9 +58,15 @@ class DriverPathTest {
      * in that state: A active, B a backup whose link is UP (not merely joined, or still logging in).
      */
     private void start(Map<String, Object> teamConfig, long keepaliveNanos, int misses) throws Exception {
+        start(teamConfig, keepaliveNanos, misses, UnaryOperator.identity());
+    }
+
+    /** As above, the protocol edge telling the team through {@code wrap}. */
+    private void start(Map<String, Object> teamConfig, long keepaliveNanos, int misses, UnaryOperator<TeamCore> wrap)
+            throws Exception {
         Map<String, Object> cfg = new HashMap<>(Map.of("up_delay_millis", 0L, "rx_grace_millis", 0L));
         cfg.putAll(teamConfig);
-        h = new HostHarness(cfg);
+        h = new HostHarness(cfg, wrap);
         a = h.bridge("bridgeA");
         b = h.bridge("bridgeB");
         v1 = h.miniport("vlan1", 1, "198.18.1.1");
@@ -191,6 +203,95 @@ class DriverPathTest {
         assertEquals(2, HostHarness.vid(bw.get(1)));
         assertEquals(2, f.learningFrames());
         assertTrue(f.firstFrameNanos() >= 0 && f.firstFrameNanos() <= f.durationNanos());
+    }
+
+    /**
+     * The team as the protocol edge sees it, counting the classes the JVM defines on the fabric's
+     * thread from the last frame it passed up before a LINK_STATUS down to the end of the team's
+     * fail-over: the VNIC's handling of the message and the team's action.
+     */
+    private static final class ClassCountingTeam implements TeamCore {
+        final TeamCore team;
+        final java.lang.management.ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        volatile long lastFrameClasses;
+        volatile long lastFrameNanos;
+        /** Per LINK_STATUS down: classes defined since the last frame, and the time since then (ns). */
+        final List<long[]> linkDowns = new CopyOnWriteArrayList<>();
+
+        ClassCountingTeam(TeamCore team) {
+            this.team = team;
+        }
+
+        @Override
+        public TeamMember join(Vnic vnic) {
+            return team.join(vnic);
+        }
+
+        @Override
+        public void leave(TeamMember member) {
+            team.leave(member);
+        }
+
+        @Override
+        public void linkEvent(TeamMember member, VnicEvent event) {
+            team.linkEvent(member, event);
+            if (!event.up() && event.cause() == VnicEvent.Cause.LINK_STATUS) {
+                linkDowns.add(new long[] { classes.getTotalLoadedClassCount() - lastFrameClasses,
+                        System.nanoTime() - lastFrameNanos });
+            }
+        }
+
+        @Override
+        public boolean accepts(TeamMember member) {
+            return team.accepts(member);
+        }
+
+        @Override
+        public void countReceived(TeamMember member, int length, boolean accepted) {
+            team.countReceived(member, length, accepted);
+            lastFrameClasses = classes.getTotalLoadedClassCount();
+            lastFrameNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Nothing moves on the fabric while its thread handles a LINK_STATUS and runs the fail-over it
+     * starts: frames from the new member's bridge wait in its queue pair, and the learning frames
+     * leave only when the thread is back in its loop. Code linked there for the first time (a
+     * lambda's class spun, a class loaded) cost 0.7-7 ms on the 2-core build machine, at the first
+     * fail-over of every run: the failure path must be linked before the failure.
+     */
+    @Test
+    void givenFramesInFlight_whenTheActiveBridgeReportsLinkDown_thenTheFabricsThreadLinksNoNewCodeToFailOver()
+            throws Exception {
+        ClassCountingTeam[] counting = new ClassCountingTeam[1];
+        start(Map.of(), 50_000_000L, 10, t -> counting[0] = new ClassCountingTeam(t));
+        // what every run does before a failure: frames both ways through A, B's broadcasts dropped
+        sendAll(v1, 1, 200);
+        a.receiveFromEthernet(fromClient(1, 1));
+        b.receiveFromEthernet(fromClient(2, 1));
+        waitFor(() -> ids(a).size() == 200 && v1.received.size() == 1, () -> "A carries both ways: " + ids(a).size());
+        sendAll(v1, 201, 1200);
+        // made before the failure: this thread's own first-time code would count too
+        java.util.function.BooleanSupplier onB = () -> "vnicB".equals(h.team.active())
+                && new TreeSet<>(ids(b)).contains(1400);
+        java.util.function.Supplier<String> what = () -> "B carries on: " + h.team.status();
+        // A's VNIC thread resets the fenced session meanwhile, its RESET the first of the run: the
+        // count is the JVM's, so that class is loaded here (off the fabric's thread it costs nothing)
+        new ControlMessage.Reset(ControlMessage.Reset.REPLACED);
+        // under the stream: frames are in flight to A, and are replayed through B; the frame just before
+        // the LINK_STATUS is the last the team passes up before the failure
+        a.receiveThenSetLink(fromClient(3, 1), false);
+        sendAll(v1, 1201, 1400);
+        waitFor(onB, what);
+        TeamStatus.FailoverRecord f = h.team.status().lastFailover();
+        assertEquals("vnicA", f.from());
+        assertTrue(f.replayedFrames() > 0, "frames in flight were replayed: " + f);
+        long[] failOver = counting[0].linkDowns.get(0);
+        System.out.println("LINK_STATUS down -> fail-over done " + failOver[1] / 1000 + " us after the last frame up, "
+                + failOver[0] + " classes defined meanwhile; replayed " + f.replayedFrames());
+        assertEquals(0, failOver[0], () -> "classes the JVM defined while the fabric's thread failed over ("
+                + failOver[1] / 1000 + " us after the last frame up; replayed " + f.replayedFrames() + ")");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import org.vnicteam.api.host.Miniport;
 import org.vnicteam.api.host.UpperBinding;
@@ -70,9 +71,14 @@ final class HostHarness implements AutoCloseable {
     }
 
     HostHarness(Map<String, Object> teamConfig) throws Exception {
+        this(teamConfig, UnaryOperator.identity());
+    }
+
+    /** As above, the protocol edge seeing the team through {@code wrap} (to watch what it is told). */
+    HostHarness(Map<String, Object> teamConfig, UnaryOperator<TeamCore> wrap) throws Exception {
         server = fabric.open("server");
         team = new TeamComponent(edge, Configs.of(TeamComponent.Config.class, teamConfig));
-        protocol = new ProtocolEdgeComponent(team, edge);
+        protocol = new ProtocolEdgeComponent(wrap.apply(team), edge);
     }
 
     BridgeDouble bridge(String adapter) throws Exception {

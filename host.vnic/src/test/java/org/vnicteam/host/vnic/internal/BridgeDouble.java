@@ -106,13 +106,27 @@ public final class BridgeDouble implements AutoCloseable {
      * before the double got round to it — a frame the host has meanwhile replayed elsewhere.
      */
     public void setLink(boolean up) {
+        hcaRun(() -> changeLink(up));
+    }
+
+    /**
+     * A frame from the Ethernet side to the VNIC, and right behind it a carrier change: the VNIC
+     * handles the LINK_STATUS just after passing the frame up, so a test can time what it does.
+     */
+    public void receiveThenSetLink(byte[] frame, boolean up) {
         hcaRun(() -> {
-            onDataReceive(dataCq);
-            linkUp = up;
-            carrierChanges++;
-            sendControl(new ControlMessage.LinkStatus(up, ControlMessage.LinkStatus.CAUSE_CARRIER, lastOnWire,
-                    carrierChanges, System.nanoTime()));
+            onDataReceive(dataCq); // first: the frame and the LINK_STATUS then leave back to back
+            toHost(frame);
+            changeLink(up);
         });
+    }
+
+    private void changeLink(boolean up) {
+        onDataReceive(dataCq);
+        linkUp = up;
+        carrierChanges++;
+        sendControl(new ControlMessage.LinkStatus(up, ControlMessage.LinkStatus.CAUSE_CARRIER, lastOnWire,
+                carrierChanges, System.nanoTime()));
     }
 
     /** Path change found by probes, carrier up: LINK_STATUS with cause "probes lost", as bridge.hostcmd sends it. */
@@ -132,15 +146,17 @@ public final class BridgeDouble implements AutoCloseable {
 
     /** A frame from the Ethernet side, to the VNIC. */
     public void receiveFromEthernet(byte[] frame) {
-        hcaRun(() -> {
-            if (data == null) {
-                return;
-            }
-            int slot = nextSlot();
-            tx.put(slot + 16, frame);
-            int len = DataMessage.writeHeader(tx, slot, session, ++dataSeq, frame.length);
-            post(data, slot, len);
-        });
+        hcaRun(() -> toHost(frame));
+    }
+
+    private void toHost(byte[] frame) {
+        if (data == null) {
+            return;
+        }
+        int slot = nextSlot();
+        tx.put(slot + 16, frame);
+        int len = DataMessage.writeHeader(tx, slot, session, ++dataSeq, frame.length);
+        post(data, slot, len);
     }
 
     public void sendReset() {

@@ -119,6 +119,11 @@ public final class EthernetSegmentComponent implements EthernetSegmentControl {
     }
 
     @Override
+    public SegmentStatus.PortStatus port(String port) {
+        return segment.port(port);
+    }
+
+    @Override
     public void setPortUp(String port, boolean up) {
         segment.setPortUp(port, up);
     }

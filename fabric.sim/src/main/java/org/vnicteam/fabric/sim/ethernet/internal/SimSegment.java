@@ -114,15 +114,28 @@ public final class SimSegment implements EthernetSegment {
             long now = engine.nanoTime();
             List<SegmentStatus.PortStatus> ports = new ArrayList<>();
             for (SegmentSpec.PortSpec ps : spec.ports()) {
-                SwitchCore.Port p = portsByName.get(ps.name());
-                ports.add(new SegmentStatus.PortStatus(ps.name(), ps.mode(), p.carriedVids(), p.up, ps.peer(),
-                        ps.peerKind(), p.counters(), p.attached(), p.droppedVids()));
+                ports.add(portStatus(ps));
             }
             SegmentStatus.SegmentCounters c = new SegmentStatus.SegmentCounters(switchCore.framesSwitched(),
                     switchCore.framesFiltered(), engine.capacity(), engine.highWater(), engine.buffersAllocated(),
                     switchCore.fdbCapacity(), switchCore.fdbFull(), switchCore.ageingNanos());
             return new SegmentStatus(spec.name(), ports, switchCore.fdb(now), hostStatus, c);
         });
+    }
+
+    @Override
+    public SegmentStatus.PortStatus port(String name) {
+        String switchPort = resolvePort(name).name;
+        SegmentSpec.PortSpec ps = spec.ports().stream().filter(s -> s.name().equals(switchPort)).findFirst()
+                .orElseThrow();
+        return onEngine(() -> portStatus(ps));
+    }
+
+    /** On the engine thread. */
+    private SegmentStatus.PortStatus portStatus(SegmentSpec.PortSpec ps) {
+        SwitchCore.Port p = portsByName.get(ps.name());
+        return new SegmentStatus.PortStatus(ps.name(), ps.mode(), p.carriedVids(), p.up, ps.peer(), ps.peerKind(),
+                p.counters(), p.attached(), p.droppedVids());
     }
 
     @Override
