@@ -4,11 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.locks.StampedLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 
 import org.vnicteam.lib.linux.internal.LibC;
 import org.vnicteam.lib.linux.internal.Tun;
@@ -40,12 +39,8 @@ public final class TapDevice implements Closeable {
     private final int socket;
     /** eventfd that {@link #close} signals to end a reader's poll at once. */
     private final int wakeup;
-    /**
-     * Readers and writers hold a read lock while they use the descriptors; close takes the write
-     * lock. A StampedLock: its read lock is one CAS, where ReentrantReadWriteLock keeps per-thread
-     * hold counts in a ThreadLocal, on every frame of the two threads that alternate here.
-     */
-    private final StampedLock use = new StampedLock();
+    /** Readers and writers hold the read lock while they use the descriptors; close takes the write lock. */
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     private final Memory readBuffer = new Memory(MAX_FRAME);
@@ -217,22 +212,22 @@ public final class TapDevice implements Closeable {
      */
     public void setCarrier(boolean on) throws IOException {
         byte[] arg = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, on ? 1 : 0).array();
-        long stamp = enter("TUNSETCARRIER");
+        enter("TUNSETCARRIER");
         try {
             LibC.ioctl(fd, Tun.TUNSETCARRIER, arg);
         } catch (LastErrorException e) {
             throw LibC.io("TUNSETCARRIER " + (on ? "on" : "off"), "on TAP " + name, e);
         } finally {
-            use.unlockRead(stamp);
+            use.readLock().unlock();
         }
     }
 
     private void interfaceIoctl(long request, ByteBuffer ifr, String call) throws IOException {
-        long stamp = enter(call);
+        enter(call);
         try {
             ioctl(socket, request, ifr, call, "TAP " + name + " in " + namespace);
         } finally {
-            use.unlockRead(stamp);
+            use.readLock().unlock();
         }
     }
 
@@ -254,9 +249,8 @@ public final class TapDevice implements Closeable {
      *         time, {@link #CLOSED} once the device is closed
      */
     public int read(byte[] buf, int timeoutMillis) throws IOException {
-        long stamp = use.tryReadLock();
-        if (stamp == 0) {
-            return CLOSED; // close() holds the write lock
+        if (!use.readLock().tryLock()) {
+            return CLOSED; // close() holds or waits for the write lock
         }
         try {
             synchronized (readBuffer) {
@@ -280,22 +274,23 @@ public final class TapDevice implements Closeable {
             }
             throw LibC.io("poll", "TAP " + name, e);
         } finally {
-            use.unlockRead(stamp);
+            use.readLock().unlock();
         }
     }
 
     /** One frame if one is waiting, else 0 (the descriptor is non-blocking). */
     private int readNow(byte[] buf) throws IOException {
-        int n = (int) LibC.NoThrow.read(fd, readBuffer, Math.min(buf.length, MAX_FRAME));
-        if (n >= 0) {
+        try {
+            int n = (int) LibC.read(fd, readBuffer, Math.min(buf.length, MAX_FRAME));
             readBuffer.read(0, buf, 0, n);
             return n;
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == Tun.EAGAIN || errno == Tun.EINTR) {
+                return 0;
+            }
+            throw LibC.io("read", "TAP " + name, e);
         }
-        int errno = Native.getLastError();
-        if (errno == Tun.EAGAIN || errno == Tun.EINTR) {
-            return 0;
-        }
-        throw LibC.io("read", "TAP " + name, errno);
     }
 
     /**
@@ -313,22 +308,21 @@ public final class TapDevice implements Closeable {
     /** As {@link #write(byte[], int, int)}, from a heap or direct buffer (its position is not used). */
     public boolean write(ByteBuffer frame, int offset, int length) throws IOException {
         checkBounds(frame.limit(), offset, length);
-        long stamp = enter("write");
+        enter("write");
         try {
-            int errno;
             synchronized (writeBuffer) {
                 writeView.put(0, frame, offset, length);
-                if (LibC.NoThrow.write(fd, writeBuffer, length) >= 0) {
-                    return true;
-                }
-                errno = Native.getLastError();
+                LibC.write(fd, writeBuffer, length);
             }
+            return true;
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
             if (errno == Tun.EAGAIN || errno == Tun.EIO) {
                 return false;
             }
-            throw LibC.io("write " + length + " bytes", "to TAP " + name, errno);
+            throw LibC.io("write " + length + " bytes", "to TAP " + name, e);
         } finally {
-            use.unlockRead(stamp);
+            use.readLock().unlock();
         }
     }
 
@@ -339,14 +333,13 @@ public final class TapDevice implements Closeable {
         }
     }
 
-    /** Takes the read lock for a call on the descriptors (its stamp); refuses once closed. */
-    private long enter(String call) throws IOException {
-        long stamp = use.readLock();
+    /** Takes the read lock for a call on the descriptors; refuses once closed. */
+    private void enter(String call) throws IOException {
+        use.readLock().lock();
         if (closed) {
-            use.unlockRead(stamp);
+            use.readLock().unlock();
             throw new IOException(call + " on TAP " + name + ": the device is closed");
         }
-        return stamp;
     }
 
     /**
@@ -364,11 +357,11 @@ public final class TapDevice implements Closeable {
         } catch (LastErrorException e) {
             // the counter cannot overflow from one write; a reader then ends at its timeout
         }
-        long stamp = use.writeLock(); // waits for a reader to leave poll (woken above) and for writers
+        use.writeLock().lock(); // waits for a reader to leave poll (woken above) and for writers
         try {
             closeQuietly(fd, socket, wakeup);
         } finally {
-            use.unlockWrite(stamp);
+            use.writeLock().unlock();
         }
     }
 

@@ -2,13 +2,13 @@ package org.vnicteam.fabric.sim.internal;
 
 import java.util.ArrayList;
 import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -25,12 +25,7 @@ import org.vnicteam.api.verbs.VerbsException;
 final class Engine implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
-    /**
-     * Idle rounds (a few microseconds) before the thread parks: enough to catch the next frame of
-     * a burst without a wake-up, short enough not to take a core from the threads that feed it on
-     * a small machine (2000 rounds, ~100 us, cost more CPU than the wake-ups they saved).
-     */
-    private static final int SPINS_BEFORE_PARK = 100;
+    private static final int SPINS_BEFORE_PARK = 2000;
 
     final PacketPool pool = new PacketPool();
     final CRC32 crc = new CRC32();
@@ -40,15 +35,7 @@ final class Engine implements Runnable {
 
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /**
-     * QPs with work to send, newest first, linked through {@link SimQp#nextReady}: posters push
-     * with one CAS, the engine takes the whole stack at once. No lock, which the engine's idle loop
-     * would otherwise contend with every poster for, and no allocation per post. A QP is in it at
-     * most once ({@link SimQp#scheduled}).
-     */
-    private final AtomicReference<SimQp> readyStack = new AtomicReference<>();
-    /** Engine thread: QPs taken from the stack and not yet transmitted, oldest first. */
-    private SimQp readyTaken;
+    private final ArrayBlockingQueue<SimQp> ready = new ArrayBlockingQueue<>(1 << 16);
     private final ArrayList<Link.Direction> delayed = new ArrayList<>();
     private final ArrayList<SimQp> timed = new ArrayList<>();
     private final ArrayList<SimQp> pendingAcks = new ArrayList<>();
@@ -133,11 +120,7 @@ final class Engine implements Runnable {
     /** A QP has work to send; called from any thread. */
     void schedule(SimQp qp) {
         if (qp.scheduled.compareAndSet(false, true)) {
-            SimQp head;
-            do {
-                head = readyStack.get();
-                qp.nextReady = head;
-            } while (!readyStack.compareAndSet(head, qp));
+            ready.offer(qp); // capacity exceeds the number of QPs, and each is queued at most once
             wake();
         }
     }
@@ -251,34 +234,16 @@ final class Engine implements Runnable {
         return any;
     }
 
-    /**
-     * Transmits for the QPs scheduled before this call, in the order they were scheduled; those
-     * scheduled meanwhile wait for the next round, so timers and deliveries keep their turn under
-     * a flood of sends.
-     */
     private boolean transmitReady() {
-        if (readyTaken == null) {
-            SimQp newestFirst = readyStack.getAndSet(null);
-            if (newestFirst == null) {
-                return false;
-            }
-            SimQp oldestFirst = null;
-            while (newestFirst != null) {
-                SimQp next = newestFirst.nextReady;
-                newestFirst.nextReady = oldestFirst;
-                oldestFirst = newestFirst;
-                newestFirst = next;
-            }
-            readyTaken = oldestFirst;
-        }
-        while (readyTaken != null) {
-            SimQp qp = readyTaken;
-            readyTaken = qp.nextReady; // before transmit: a failing QP must not lose the rest
-            qp.nextReady = null;
-            qp.scheduled.set(false); // from here a post pushes it again, for the next round
+        boolean any = false;
+        SimQp qp;
+        // Bounded so that timers and deliveries keep their turn under a flood of sends.
+        for (int n = ready.size(); n > 0 && (qp = ready.poll()) != null; n--) {
+            qp.scheduled.set(false);
             qp.transmit();
+            any = true;
         }
-        return true;
+        return any;
     }
 
     private boolean deliverDelayed() {
@@ -350,7 +315,7 @@ final class Engine implements Runnable {
     private void park() {
         sleeping = true;
         try {
-            if (!tasks.isEmpty() || readyStack.get() != null || readyTaken != null) {
+            if (!tasks.isEmpty() || !ready.isEmpty()) {
                 return;
             }
             long deadline = nextTimerCheck;

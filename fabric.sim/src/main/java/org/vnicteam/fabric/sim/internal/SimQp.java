@@ -44,8 +44,6 @@ final class SimQp implements QueuePair {
     private final SimCq receiveCq;
 
     final AtomicBoolean scheduled = new AtomicBoolean();
-    /** The next QP in the engine's ready stack (written by the scheduling thread while scheduled). */
-    SimQp nextReady;
     long timerDeadline = Long.MAX_VALUE;
     boolean timerListed;
     boolean ackListed;

@@ -61,34 +61,9 @@ public final class LibC {
 
     public static native String strerror(int errno);
 
-    /**
-     * read(2) and write(2) for the data path: they return -1 and leave errno to
-     * {@link Native#getLastError()} instead of throwing. A {@link LastErrorException} costs
-     * microseconds (a stack trace and a formatted message), and EAGAIN on a non-blocking descriptor
-     * is the normal "nothing waiting", once per wake-up of a reader.
-     */
-    public static final class NoThrow {
-
-        static {
-            Native.register(NoThrow.class, Platform.C_LIBRARY_NAME);
-        }
-
-        private NoThrow() {
-        }
-
-        public static native long read(int fd, Pointer buffer, long count);
-
-        public static native long write(int fd, Pointer buffer, long count);
-    }
-
     /** An IOException naming the call and what it was applied to, with errno's text. */
     public static IOException io(String call, String what, LastErrorException e) {
         int errno = e.getErrorCode();
         return new IOException(call + " " + what + ": " + strerror(errno) + " (errno " + errno + ")", e);
-    }
-
-    /** As {@link #io(String, String, LastErrorException)}, for a {@link NoThrow} call's errno. */
-    public static IOException io(String call, String what, int errno) {
-        return new IOException(call + " " + what + ": " + strerror(errno) + " (errno " + errno + ")");
     }
 }
