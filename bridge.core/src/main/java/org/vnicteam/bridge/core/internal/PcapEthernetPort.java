@@ -79,8 +79,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     private volatile LinkState link;
     /** The open capture, or null: set and cleared by the capture thread only. */
     private volatile PcapHandle handle;
-    /** Frames the open capture has handed on so far (the capture thread writes it). */
-    private volatile long captured;
+    /** Frames received (handed on or dropped) before the open capture started; see {@link #receivePending}. */
+    private volatile long receivedBeforeCapture;
     /** The ifindex the open capture is bound to. */
     private volatile int handleIndex;
     private volatile boolean carrier;
@@ -310,7 +310,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         if (h == null) {
             return false;
         }
-        long handedOn = captured;
+        long handedOn = received() - receivedBeforeCapture;
         synchronized (statsLock) {
             try {
                 PcapStat s = h.getStats();
@@ -319,6 +319,11 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /** Frames the capture thread has taken so far, every capture: handed on or dropped by the port. */
+    private long received() {
+        return rxFrames.sum() + rxDropped.sum();
     }
 
     /**
@@ -484,7 +489,7 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
                 captureOpens.increment();
                 handleIndex = l.index();
                 installedFilter = null;
-                captured = 0;
+                receivedBeforeCapture = received();
                 handle = h;
                 updateCarrier(System.nanoTime());
                 firstAttempt.countDown(); // after the carrier: open() returns with it known
@@ -555,7 +560,6 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
 
     /** pcap4j's callback on the capture thread; the array is this frame's own. */
     private void frameArrived(byte[] frame) {
-        captured++; // the capture thread is its only writer
         int length = frame.length;
         ByteBuffer b = ByteBuffer.wrap(frame);
         FrameReceiver r = receiver;
