@@ -429,8 +429,9 @@ public final class FailoverBench {
         }
     }
 
-    private static double median(double[] sorted) {
-        double[] s = sorted.clone();
+    /** The median of some values (in any order). */
+    static double median(double[] values) {
+        double[] s = values.clone();
         Arrays.sort(s);
         int n = s.length;
         return n == 0 ? 0 : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;

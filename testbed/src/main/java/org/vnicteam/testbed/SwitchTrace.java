@@ -1,6 +1,7 @@
 package org.vnicteam.testbed;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -104,14 +105,14 @@ final class SwitchTrace {
         double t = Double.NaN;
         for (Frame f : frames) {
             double e = f.epochSeconds();
-            if (kind.test(f) && f.port().equals(port) && e > from && e < until && !(e <= t)) {
+            if (kind.test(f) && f.port().equals(port) && e > from && e < until && (Double.isNaN(t) || e > t)) {
                 t = e;
             }
         }
         return t;
     }
 
-    /** The earliest frame of a kind on a port after {@code from} (NaN: none) and before until; NaN if none. */
+    /** The earliest frame of a kind on a port in (from, until); NaN if none, or if from is NaN. */
     private static double first(List<Frame> frames, Predicate<Frame> kind, String port, double from, double until) {
         if (Double.isNaN(from)) {
             return Double.NaN;
@@ -119,7 +120,7 @@ final class SwitchTrace {
         double t = Double.NaN;
         for (Frame f : frames) {
             double e = f.epochSeconds();
-            if (kind.test(f) && f.port().equals(port) && e > from && e < until && !(e >= t)) {
+            if (kind.test(f) && f.port().equals(port) && e > from && e < until && (Double.isNaN(t) || e < t)) {
                 t = e;
             }
         }
@@ -128,13 +129,11 @@ final class SwitchTrace {
 
     /** "min / median / max" of some milliseconds. */
     static String spread(double[] millis) {
-        double[] s = millis.clone();
-        java.util.Arrays.sort(s);
-        int n = s.length;
-        if (n == 0) {
+        if (millis.length == 0) {
             return "—";
         }
-        double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", s[0], median, s[n - 1]);
+        double[] s = millis.clone();
+        Arrays.sort(s);
+        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", s[0], FailoverBench.median(s), s[s.length - 1]);
     }
 }
