@@ -383,6 +383,14 @@ public final class Bridge implements BridgeDevice, FrameReceiver, CarrierListene
         }
     }
 
+    /** The host moved a team to this bridge: one of its learning frames went out (fabric thread). */
+    void learningFrameSent(long teamMac, int vlan) {
+        PathProbes p = probes;
+        if (p != null) {
+            p.learningFrameSent(teamMac, vlan);
+        }
+    }
+
     // ---- completions (the fabric's event thread) --------------------------------------------
 
     // The HCA calls these on its event thread; the lock only guards the reused batch array

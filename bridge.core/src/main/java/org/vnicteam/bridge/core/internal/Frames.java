@@ -22,6 +22,12 @@ final class Frames {
     static final int TPID_8021Q = 0x8100;
     static final int VID_MASK = 0x0FFF;
     static final int MAC_SIZE = 6;
+    static final int ETHERTYPE_ARP = 0x0806;
+    static final int ETHERTYPE_RARP = 0x8035;
+    /** In an ARP body: the sender's protocol address, and the target's. */
+    private static final int ARP_SPA = 14;
+    private static final int ARP_TPA = 24;
+    private static final int ARP_BODY_IPV4 = 28;
 
     private Frames() {
     }
@@ -44,6 +50,24 @@ final class Frames {
     /** The VLAN id of a tagged frame, 0 for an untagged one (VID 0, a priority tag, is untagged too). */
     static int vlan(ByteBuffer b, int frameOffset, int frameLength) {
         return isTagged(b, frameOffset, frameLength) ? b.getShort(frameOffset + TCI_OFFSET) & VID_MASK : 0;
+    }
+
+    /**
+     * A learning frame: what a host broadcasts to move its MAC to a new port — a gratuitous ARP
+     * (sender address = target address) or a RARP announcement — tagged or not. A team sends one per
+     * VLAN through the member it just made active.
+     */
+    static boolean isLearningFrame(ByteBuffer b, int frameOffset, int frameLength) {
+        if (frameLength < HEADER_SIZE || !isGroupDestination(b, frameOffset)) {
+            return false;
+        }
+        int body = frameOffset + HEADER_SIZE + (isTagged(b, frameOffset, frameLength) ? VLAN_TAG_SIZE : 0);
+        if (body + ARP_BODY_IPV4 > frameOffset + frameLength) {
+            return false;
+        }
+        int type = b.getShort(body - 2) & 0xFFFF;
+        return type == ETHERTYPE_RARP
+                || type == ETHERTYPE_ARP && b.getInt(body + ARP_SPA) == b.getInt(body + ARP_TPA);
     }
 
     static byte[] macBytes(long mac) {

@@ -258,6 +258,9 @@ final class HostDataChannel implements DataChannel {
         if (sent) {
             counters.increment(FrameCounters.TX_FRAMES);
             counters.add(FrameCounters.TX_BYTES, frameLength);
+            if (f.programmed && Frames.isLearningFrame(rx, frameOffset, frameLength)) {
+                bridge.learningFrameSent(f.teamMac, Frames.vlan(rx, frameOffset, frameLength));
+            }
         } else {
             counters.increment(refusalCause(frameLength));
         }

@@ -218,6 +218,18 @@ final class PathProbes implements AutoCloseable {
         return false;
     }
 
+    // ---- host → Ethernet thread -------------------------------------------------------------
+
+    /** A learning frame of a team went out on a VLAN: the host moved the team to this bridge. */
+    void learningFrameSent(long teamMac, int vlan) {
+        for (PathWatch w : snapshot.watches()) {
+            if (w.teamMac == teamMac && w.vlan == vlan) {
+                w.learningFrameSent();
+                return;
+            }
+        }
+    }
+
     // ---- carrier thread ---------------------------------------------------------------------
 
     /** The port's carrier changed: the next check restarts every watch's window, silently. */

@@ -22,8 +22,16 @@ import java.util.function.BooleanSupplier;
  * for the team MAC once it forgets the removed port) and so stays good. Frames from the bridge's
  * own MAC or a team MAC do not count: they may be echoes of what the bridge sent itself.
  *
- * <p>Threads: {@link #probeFrom} on the receive thread; the rest on the probe thread (under the
- * owner's lock). Time comes from the caller, so tests drive it with a fake clock.
+ * <p>Why a grace after a learning frame: when the host moves its team to this bridge (because the
+ * active one failed), the clients' frames keep going to the old port until the switch moves the
+ * team MAC here, and the peer whose probes armed this watch may be the very bridge that failed:
+ * the silence says nothing about this bridge's path until the switch has had time to move the MAC
+ * ({@link #MOVE_GRACE_NANOS}, or a window if that is longer). Without it, the new active reported
+ * its own path lost a window after every carrier fail-over.
+ *
+ * <p>Threads: {@link #probeFrom} on the receive thread, {@link #learningFrameSent} on the thread
+ * that forwards the host's frames; the rest on the probe thread (under the owner's lock). Time comes
+ * from the caller, so tests drive it with a fake clock.
  */
 final class PathWatch {
 
@@ -38,12 +46,22 @@ final class PathWatch {
     /** Peers kept for the status; more are counted but not listed. */
     static final int MAX_PEERS = 8;
 
+    /**
+     * How long after a learning frame silence is no loss yet: a switch moves a MAC within a few
+     * milliseconds (Open vSwitch's userspace datapath 2-8 ms on a busy 2-core machine), a hardware
+     * one faster. A double failure (the new active's path broken too) is found this much later.
+     */
+    static final long MOVE_GRACE_NANOS = 50_000_000L;
+
     final long teamMac;
     final int vlan;
 
     // receive thread
     private final AtomicLong peerProbes = new AtomicLong();
     private volatile long[] peers = new long[0];
+
+    // the host's frames on their way out
+    private final AtomicLong learningFrames = new AtomicLong();
 
     // probe thread
     boolean programmed = true;
@@ -60,6 +78,10 @@ final class PathWatch {
     private long probesSeen;
     private long lastHeardNanos;
     private long lostEvents;
+    private long learningSeen;
+    /** After a learning frame: no loss before {@link #graceUntil}. */
+    private boolean inGrace;
+    private long graceUntil;
     long probesSent;
     int sequence;
     /** The probe this watch sends, built once; only its sequence number changes. */
@@ -93,6 +115,14 @@ final class PathWatch {
     }
 
     /**
+     * A learning frame of this team left through this bridge on this VLAN: the host has just moved
+     * the team here (see the class comment).
+     */
+    void learningFrameSent() {
+        learningFrames.incrementAndGet();
+    }
+
+    /**
      * One check.
      *
      * @param now the caller's clock
@@ -116,6 +146,14 @@ final class PathWatch {
             BooleanSupplier receivePending) {
         boolean heard = heardCount != heardSeen;
         heardSeen = heardCount;
+        long learning = learningFrames.get();
+        if (learning != learningSeen) {
+            learningSeen = learning;
+            if (!lost) { // a lost path stays lost: the move does not mend it
+                inGrace = true;
+                graceUntil = now + Math.max(windowNanos, MOVE_GRACE_NANOS);
+            }
+        }
         long probes = peerProbes.get();
         if (probes != probesSeen) {
             probesSeen = probes;
@@ -147,7 +185,7 @@ final class PathWatch {
             deferred = 0;
             return Change.NONE;
         }
-        if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos) {
+        if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos && !(inGrace && now - graceUntil < 0)) {
             if (deferred < misses && receivePending.getAsBoolean()) {
                 deferred++;
                 return Change.NONE;

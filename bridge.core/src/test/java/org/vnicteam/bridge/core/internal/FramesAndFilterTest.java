@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.pcap4j.packet.ArpPacket;
+import org.pcap4j.packet.EthernetPacket;
+import org.pcap4j.packet.namednumber.ArpHardwareType;
+import org.pcap4j.packet.namednumber.ArpOperation;
+import org.pcap4j.packet.namednumber.EtherType;
+import org.pcap4j.util.MacAddress;
 
 class FramesAndFilterTest {
 
@@ -36,6 +43,43 @@ class FramesAndFilterTest {
         ByteBuffer untagged = ByteBuffer.wrap(TestFrames.frame(1, 2, 0, 64, 0));
         assertEquals(0, Frames.vlan(untagged, 0, 64));
         assertFalse(Frames.isTagged(tagged, 0, 17), "a tag needs 18 bytes");
+    }
+
+    @Test
+    void givenFramesFromTheHost_thenGratuitousArpAndRarpAreLearningFrames_taggedOrNot_andNothingElse()
+            throws Exception {
+        byte[] tagged = PcapEthernetPortWireTest.gratuitousArpInVlan(2).getRawData();
+        assertTrue(Frames.isLearningFrame(ByteBuffer.wrap(tagged), 0, tagged.length), "tagged gratuitous ARP");
+        byte[] atOffset = new byte[tagged.length + 10];
+        System.arraycopy(tagged, 0, atOffset, 10, tagged.length);
+        assertTrue(Frames.isLearningFrame(ByteBuffer.wrap(atOffset), 10, tagged.length), "at an offset");
+        assertFalse(Frames.isLearningFrame(ByteBuffer.wrap(tagged), 0, 40), "cut short");
+
+        byte[] untagged = arp(ArpOperation.REQUEST, "198.18.1.1", "198.18.1.1", EtherType.ARP, true);
+        assertTrue(Frames.isLearningFrame(ByteBuffer.wrap(untagged), 0, untagged.length), "gratuitous ARP");
+        byte[] rarp = arp(ArpOperation.REQUEST_REVERSE, "0.0.0.0", "0.0.0.0", EtherType.RARP, true);
+        assertTrue(Frames.isLearningFrame(ByteBuffer.wrap(rarp), 0, rarp.length), "RARP announcement");
+
+        byte[] request = arp(ArpOperation.REQUEST, "198.18.1.1", "198.18.1.11", EtherType.ARP, true);
+        assertFalse(Frames.isLearningFrame(ByteBuffer.wrap(request), 0, request.length), "an ARP request asks");
+        byte[] unicast = arp(ArpOperation.REPLY, "198.18.1.1", "198.18.1.1", EtherType.ARP, false);
+        assertFalse(Frames.isLearningFrame(ByteBuffer.wrap(unicast), 0, unicast.length), "not broadcast");
+        byte[] data = PcapEthernetPortWireTest.udpDatagram().getRawData();
+        assertFalse(Frames.isLearningFrame(ByteBuffer.wrap(data), 0, data.length), "data");
+    }
+
+    /** An untagged ARP-shaped frame from the team MAC, built with pcap4j. */
+    private static byte[] arp(ArpOperation op, String sender, String target, EtherType type, boolean broadcast)
+            throws Exception {
+        MacAddress team = MacAddress.getByName(PcapEthernetPortWireTest.TEAM);
+        ArpPacket.Builder arp = new ArpPacket.Builder().hardwareType(ArpHardwareType.ETHERNET)
+                .protocolType(EtherType.IPV4).hardwareAddrLength((byte) MacAddress.SIZE_IN_BYTES)
+                .protocolAddrLength((byte) 4).operation(op).srcHardwareAddr(team)
+                .srcProtocolAddr(InetAddress.getByName(sender)).dstHardwareAddr(MacAddress.getByName("00:00:00:00:00:00"))
+                .dstProtocolAddr(InetAddress.getByName(target));
+        return new EthernetPacket.Builder()
+                .dstAddr(broadcast ? MacAddress.ETHER_BROADCAST_ADDRESS : MacAddress.getByName("02:00:c6:12:01:0b"))
+                .srcAddr(team).type(type).payloadBuilder(arp).paddingAtBuild(true).build().getRawData();
     }
 
     @Test

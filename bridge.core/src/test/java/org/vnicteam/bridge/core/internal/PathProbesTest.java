@@ -212,6 +212,37 @@ class PathProbesTest {
     }
 
     @Test
+    void givenAsLinkCut_whenTheHostMovesTheTeamToB_thenBDoesNotBlameItsPathWhileTheSwitchMovesTheMac() {
+        pair(1, 2);
+        tick(a, b);
+        a.port.attached = false; // A's link is cut: its probes stop; the switch still sends the clients to A
+        tick(b);
+        b.probes.learningFrameSent(TEAM, 1); // the host fails over: a learning frame per VLAN through B
+        b.probes.learningFrameSent(TEAM, 2);
+        for (int i = 0; i < 5; i++) {
+            tick(b); // 10 ms without a frame: a window and more
+        }
+        for (int i = 0; i < 10; i++) { // the switch moved the team MAC to B: the clients' frames arrive
+            clientFrame(b.port, 1);
+            clientFrame(b.port, 2);
+            tick(b);
+        }
+        assertEquals(List.of(), b.events, "B's path was never in doubt");
+        assertEquals(0, b.probes.status().pathLostEvents());
+    }
+
+    @Test
+    void givenAsLinkCut_whenBHearsNothingAndNoLearningFrameWentThroughIt_thenBReportsItsPathLost() {
+        pair(1);
+        tick(a, b);
+        a.port.attached = false;
+        for (int i = 0; i < 6; i++) {
+            tick(b);
+        }
+        assertEquals(List.of("lost@12"), b.events, "a lone bridge that hears nothing cannot tell");
+    }
+
+    @Test
     void givenOneVlanDroppedForA_thenAsPathIsLostWhileTheOtherVlanIsFine() {
         pair(1, 2);
         b.program(TEAM, 2); // B no longer probes VLAN 1: to A, VLAN 1 is silent

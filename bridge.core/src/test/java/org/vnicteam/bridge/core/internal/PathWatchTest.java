@@ -153,6 +153,50 @@ class PathWatchTest {
     }
 
     @Test
+    void givenTheHostMovedTheTeamHere_whenTheVlanStaysSilent_thenNoLossWithinTheGrace_butRightAfterIt() {
+        hearPeer();
+        check();
+        check(); // the peer's link is cut: its probes stop, and the clients' frames still go to its port
+        w.learningFrameSent(); // the host fails over to this bridge
+        long graceEnds = now + 2 * MS + PathWatch.MOVE_GRACE_NANOS; // counted from the next check
+        while (now + 2 * MS < graceEnds) {
+            assertEquals(Change.NONE, check(), "within the grace, " + (graceEnds - now) / MS + " ms left");
+        }
+        assertEquals(Change.LOST, check(), "the grace is over and the VLAN is still silent");
+    }
+
+    @Test
+    void givenTheHostMovedTheTeamHere_whenTheSwitchSendsTheClientsHere_thenTheWatchGoesOnAsBefore() {
+        hearPeer();
+        check();
+        w.learningFrameSent();
+        check();
+        check();
+        heard += 3; // the switch moved the team MAC: clients' frames arrive
+        check();
+        for (int i = 0; i < 30; i++) {
+            heard++;
+            assertEquals(Change.NONE, check());
+        }
+        assertEquals(0, w.lostEvents());
+    }
+
+    @Test
+    void givenALostWatch_whenTheHostMovesTheTeamHereAnyway_thenItStaysLost() {
+        hearPeer();
+        check();
+        for (int i = 0; i < MISSES; i++) {
+            check();
+        }
+        assertTrue(w.lost());
+        w.learningFrameSent();
+        for (int i = 0; i < 30; i++) {
+            assertEquals(Change.NONE, check());
+        }
+        assertTrue(w.lost(), "a move does not mend a path");
+    }
+
+    @Test
     void givenChecksThatCrowdTogetherAfterALateOne_thenTheLossWaitsForAWholeWindowOfTime() {
         hearPeer();
         check(); // heard at 2 ms
