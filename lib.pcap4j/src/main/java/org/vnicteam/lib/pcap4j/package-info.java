@@ -1,9 +1,10 @@
 /**
- * Start-up helper of the pcap4j wrapper bundle: {@link org.vnicteam.lib.pcap4j.Pcap4j#init()}
- * makes pcap4j's packet factories work inside an OSGi framework. Call it before the first packet
- * is built or parsed (the bundle's activator calls it too).
+ * Helpers of the pcap4j wrapper bundle: {@link org.vnicteam.lib.pcap4j.Pcap4j#init()} makes
+ * pcap4j's packet factories work inside an OSGi framework (call it before the first packet is
+ * built or parsed; the bundle's activator calls it too); {@link org.vnicteam.lib.pcap4j.PcapReader}
+ * (since 1.1.0) reads a handle's frames with {@code pcap_next_ex} into a reused buffer.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.vnicteam.lib.pcap4j;
 

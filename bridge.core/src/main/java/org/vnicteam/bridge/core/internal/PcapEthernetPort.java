@@ -30,16 +30,18 @@ import org.vnicteam.lib.linux.LinkState;
 import org.vnicteam.lib.linux.LinkStatistics;
 import org.vnicteam.lib.linux.NetNamespace;
 import org.vnicteam.lib.pcap4j.Pcap4j;
+import org.vnicteam.lib.pcap4j.PcapReader;
 
 /**
  * An {@link EthernetPort} on a Linux interface: frames in and out through a pcap4j handle opened
  * inside the interface's network namespace, carrier from rtnetlink.
  *
  * <ul>
- * <li><b>Receive</b>: one daemon thread per port runs {@code pcap_loop} (promiscuous, immediate
- * mode, inbound only, so frames this port injects never come back) and hands each frame to the
- * receiver. On veth and TAP the kernel passes a received 802.1Q tag beside the frame
- * (PACKET_AUXDATA); libpcap puts it back, so the receiver sees the frame as it was on the wire.
+ * <li><b>Receive</b>: one daemon thread per port reads the capture (promiscuous, immediate mode,
+ * inbound only, so frames this port injects never come back) with {@code pcap_next_ex}
+ * ({@link PcapReader}) into one reused buffer and hands each frame to the receiver. On veth and
+ * TAP the kernel passes a received 802.1Q tag beside the frame (PACKET_AUXDATA); libpcap puts it
+ * back, so the receiver sees the frame as it was on the wire.
  * <li><b>Filter</b>: {@link #setAddresses} compiles a BPF filter (frames to those MACs or to a
  * group, none from them) that the kernel runs before a frame is copied to the ring. The capture
  * thread installs it itself (libpcap handles are not thread-safe, except {@code pcap_breakloop}).
@@ -529,12 +531,27 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
 
     /** Runs the open capture until the port closes, its link goes, or libpcap fails. */
     private void capture(PcapHandle h) {
+        PcapReader reader;
+        try {
+            reader = new PcapReader(h);
+        } catch (NotOpenException | IllegalStateException e) {
+            LOG.log(Level.WARNING, this + ": cannot read the capture: " + e.getMessage(), e);
+            return;
+        }
+        // every frame in one buffer (a receiver may use a frame only during its call), one byte
+        // more than the largest frame like the snap length, so that a longer one shows as too long
+        byte[] buffer = new byte[settings.maxFrame(true) + 1];
+        ByteBuffer frame = ByteBuffer.wrap(buffer);
         while (!closed && !mustReopen(link)) {
             try {
                 installFilter(h);
-                h.loop(-1, this::frameArrived);
-                return;
-            } catch (InterruptedException e) {
+                int length;
+                while ((length = reader.next(buffer)) != PcapReader.BREAK) {
+                    if (length > 0) { // 0: none (no timeout is set; a frame libpcap filtered out itself)
+                        frame.clear().limit(length);
+                        frameArrived(frame, length);
+                    }
+                }
                 // pcap_breakloop: a new filter, the link went, or close; the loop condition says which
             } catch (PcapNativeException | NotOpenException e) {
                 LOG.log(mustReopen(link) ? Level.FINE : Level.WARNING, "{0}: capture ended: {1}",
@@ -558,10 +575,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         installedFilter = wanted;
     }
 
-    /** pcap4j's callback on the capture thread; the array is this frame's own. */
-    private void frameArrived(byte[] frame) {
-        int length = frame.length;
-        ByteBuffer b = ByteBuffer.wrap(frame);
+    /** A frame the capture thread read, in the reused buffer {@code b} (position 0, limit {@code length}). */
+    private void frameArrived(ByteBuffer b, int length) {
         FrameReceiver r = receiver;
         if (r == null || !carrier || length < Frames.HEADER_SIZE
                 || length > settings.maxFrame(Frames.isTagged(b, 0, length))) {
