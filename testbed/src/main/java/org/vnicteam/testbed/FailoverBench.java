@@ -442,10 +442,10 @@ public final class FailoverBench {
         out.println();
         Map<Sut, double[]> figures = new EnumMap<>(Sut.class);
         for (Sut sut : suts) {
-            double up = iperf(sut, false);
-            double down = iperf(sut, true);
+            double[] up = iperf(sut, false);
+            double[] down = iperf(sut, true);
             double[] rtt = ping(sut);
-            figures.put(sut, new double[] {up, down, rtt[0], rtt[1]});
+            figures.put(sut, new double[] {up[0], down[0], rtt[0], rtt[1], up[1], down[1]});
         }
         StringBuilder head = new StringBuilder("| |");
         StringBuilder rule = new StringBuilder("|---|");
@@ -460,7 +460,9 @@ public final class FailoverBench {
         out.println(head);
         out.println(rule);
         String[] names = {"TCP client→server, iperf3 3 s (Gbit/s)", "TCP server→client, iperf3 -R 3 s (Gbit/s)",
-            "ping RTT avg, 200 × 10 ms (ms)", "ping RTT mdev (ms)"};
+            "ping RTT avg, 200 × 10 ms (ms)", "ping RTT mdev (ms)",
+            "CPU of the system per GB client→server (s; ours: the appliance, the bond: its ovs-vswitchd)",
+            "CPU of the system per GB server→client (s)"};
         for (int i = 0; i < names.length; i++) {
             StringBuilder line = new StringBuilder("| " + names[i] + " |");
             for (Sut s : suts) {
@@ -473,8 +475,11 @@ public final class FailoverBench {
         }
     }
 
-    /** TCP throughput in Gbit/s from client1 to the server (or back with {@code reverse}). */
-    private double iperf(Sut sut, boolean reverse) throws Exception {
+    /**
+     * TCP throughput in Gbit/s from client1 to the server (or back with {@code reverse}), and the CPU
+     * seconds the system under test spent per GB carried meanwhile.
+     */
+    private double[] iperf(Sut sut, boolean reverse) throws Exception {
         String ip = sut.serverIp(1);
         Process server = new ProcessBuilder(Sh.inNs(tb.ns(sut.serverNs), "iperf3", "-s", "-1", "-B", ip, "-p", "5201"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -484,9 +489,13 @@ public final class FailoverBench {
             if (reverse) {
                 client.add("-R");
             }
+            double cpuBefore = tb.cpuSeconds(sut);
             Sh.Result r = Sh.run(15, client).check();
+            double cpu = tb.cpuSeconds(sut) - cpuBefore;
             Map<String, Object> end = MiniJson.object(MiniJson.object(MiniJson.parse(r.output())).get("end"));
-            return ((Number) MiniJson.object(end.get("sum_received")).get("bits_per_second")).doubleValue() / 1e9;
+            Map<String, Object> received = MiniJson.object(end.get("sum_received"));
+            double gigabytes = ((Number) received.get("bytes")).doubleValue() / 1e9;
+            return new double[] {((Number) received.get("bits_per_second")).doubleValue() / 1e9, cpu / gigabytes};
         } finally {
             server.destroy();
             if (!server.waitFor(2, TimeUnit.SECONDS)) {

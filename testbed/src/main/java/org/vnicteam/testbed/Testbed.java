@@ -120,6 +120,23 @@ final class Testbed {
         return MiniJson.object(status().get("team"));
     }
 
+    /**
+     * CPU time (user + system, seconds) a system under test has used so far: the appliance's JVM, or
+     * the bond's own ovs-vswitchd. Both include the kernel work done on their behalf in their threads
+     * (writing to the server's TAP, sending on the veth), not the switch's or the clients'.
+     */
+    double cpuSeconds(Sut sut) throws IOException {
+        Path pidFile = sut == Sut.OURS ? run.resolve("appliance.pid") : run.resolve("ovs-bond").resolve("ovs-vswitchd.pid");
+        String pid = Files.readString(pidFile).strip();
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        // after the command name in parentheses: field 3 is the state; utime and stime are fields 14 and 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) USER_HZ;
+    }
+
+    /** Linux reports CPU times in /proc in units of USER_HZ, 100 per second on every architecture it runs here. */
+    private static final int USER_HZ = 100;
+
     /** The team's members by state, e.g. "vnicA=active vnicB=backup". */
     static String members(Map<String, Object> team) {
         StringBuilder b = new StringBuilder();
