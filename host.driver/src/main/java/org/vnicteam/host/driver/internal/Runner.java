@@ -18,9 +18,13 @@ import org.vnicteam.api.host.LinkState;
  * <ol>
  * <li>An active member whose path is DOWN is left at once for the best fully-up member, sticky
  * or not; with none fully up it stays (when every bridge loses every other, the switch or a
- * bridge is gone: moving would not help, going dark would hurt). Not even for a member whose
- * path is coming back (BACK): when a stalled machine makes every path blink, that would bounce
- * the team between them.</li>
+ * bridge is gone: moving would not help, going dark would hurt). Not for a member whose path
+ * has only just come back (BACK) either: when a stalled machine makes every path blink, they all
+ * come back together, and moving would bounce the team between them. But a member whose path
+ * has been back for four path down delays while the active member's is still lost ({@link
+ * Candidate#pathBackSettled}) is taken before its up delay ends: the two no longer share a cause
+ * (when the active bridge's switch port goes, its peer hears nothing either until the switch
+ * floods the clients' frames to it, a few milliseconds later).</li>
  * <li>An active member that is still usable otherwise stays, unless the fail-back policy says to
  * leave it for a recovered fully-up one (never if it is sticky). A path that is only FAIL (within
  * its down delay) or BACK (within its up delay) is not a reason to leave.</li>
@@ -32,8 +36,18 @@ import org.vnicteam.api.host.LinkState;
  */
 final class Runner {
 
-    /** What the runner knows of a member. */
-    record Candidate(String name, int priority, boolean sticky, long joinOrder, LinkState link, LinkState path) {
+    /**
+     * What the runner knows of a member.
+     *
+     * @param pathBackSettled its path is BACK and has been for long enough to tell it from a blink
+     *        of every path at once (see {@link TeamMachine#PATH_BACK_SETTLE_FACTOR})
+     */
+    record Candidate(String name, int priority, boolean sticky, long joinOrder, LinkState link, LinkState path,
+            boolean pathBackSettled) {
+
+        Candidate(String name, int priority, boolean sticky, long joinOrder, LinkState link, LinkState path) {
+            this(name, priority, sticky, joinOrder, link, path, false);
+        }
 
         /** Without probes: the path is always up. */
         Candidate(String name, int priority, boolean sticky, long joinOrder, LinkState link) {
@@ -45,8 +59,15 @@ final class Runner {
         }
     }
 
-    /** What the runner decided: the member to make active (or null) and why. */
-    record Choice(Candidate member, String reason, boolean early) {
+    /**
+     * What the runner decided: the member to make active (or null) and why; {@code early}: its link
+     * is taken before its up delay ends, {@code pathEarly}: its path is.
+     */
+    record Choice(Candidate member, String reason, boolean early, boolean pathEarly) {
+
+        Choice(Candidate member, String reason, boolean early) {
+            this(member, reason, early, false);
+        }
     }
 
     static final Comparator<Candidate> BEST_FIRST = Comparator.comparingInt(Candidate::priority).reversed()
@@ -65,6 +86,14 @@ final class Runner {
         if (cur != null && cur.link().usable()) {
             if (cur.path() == LinkState.DOWN && best != null) {
                 return new Choice(best, "active member " + cur.name() + " lost its path (probes)", false);
+            }
+            if (cur.path() == LinkState.DOWN) {
+                Candidate back = members.stream().filter(m -> m != cur && m.link().usable() && m.pathBackSettled())
+                        .min(BEST_FIRST).orElse(null);
+                if (back != null) {
+                    return new Choice(back, "active member " + cur.name() + " lost its path (probes); " + back.name()
+                            + "'s is heard again, " + cur.name() + "'s is not", false, true);
+                }
             }
             if (cur.sticky()) {
                 return new Choice(cur, "active member is sticky", false);

@@ -88,8 +88,17 @@ class TeamMachineTest {
             PRIMARY | 100 | 0 | +A:200 A^ +B:100 B^ t100 A~ A= t50 t50                     | - A A A A B B B A
             # an active member whose path is coming back (up delay) is not left for one that came up meanwhile
             NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 Av B~ A^ t10 B= t90 t10           | - A A A A B B B B B B B
-            # the active member's path is lost while the other's is coming back: the team waits for its up delay
-            NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 B~ B= A~ t100                     | - A A A A A A A B
+            # the active member's path is lost while the other's is coming back: with no path down delay
+            # (no damping asked for), the one heard again is taken at once, before its up delay ends
+            NONE    | 100 | 0 | +A:200 A^ +B:100 B^ t100 B~ B= A~ t100                     | - A A A A A A B B
+            # both lose each other (the active bridge's switch port went: its peer too hears nothing until
+            # the switch floods the clients to it); the backup's path comes back, the active's does not:
+            # once it has been back for four path down delays, the backup is taken, not after its up delay
+            NONE    | 100 | 5 | +A:200 A^ +B:100 B^ t100 A~ B~ t5 B= t19 t1 t100             | - A A A A A A A A A B B
+            # a stall: every path blinks and comes back within a few ms of the others: the team stays
+            NONE    | 100 | 5 | +A:200 A^ +B:100 B^ t100 A~ B~ t5 B= t8 A= t20 t100          | - A A A A A A A A A A A A
+            # the active's path only FAIL (within its path down delay), the other's back: no reason to move
+            NONE    | 100 | 5 | +A:200 A^ +B:100 B^ t100 B~ t5 B= t10 A~ t2 A= t100          | - A A A A A A A A A A A A
             # the active member fails: a fully-up member before a degraded one of higher priority
             NONE    | 0   | 0 | +A:200 A^ +B:100 B^ +C:50 C^ B~ Av                         | - A A A A A A C
             # ... and with none fully up, the best degraded one rather than none
