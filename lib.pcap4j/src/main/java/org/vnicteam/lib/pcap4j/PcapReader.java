@@ -1,11 +1,9 @@
 package org.vnicteam.lib.pcap4j;
 
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -14,6 +12,7 @@ import com.sun.jna.Pointer;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
+import org.vnicteam.lib.pcap4j.internal.Handles;
 import org.vnicteam.lib.pcap4j.internal.PcapNative;
 
 /**
@@ -91,27 +90,13 @@ public final class PcapReader {
      */
     public PcapReader(PcapHandle handle) throws NotOpenException {
         this.handle = Objects.requireNonNull(handle, "handle");
-        this.pcap = (Pointer) privateField(handle, "handle", Pointer.class);
-        this.handleLock = ((ReadWriteLock) privateField(handle, "handleLock", ReadWriteLock.class)).readLock();
+        this.pcap = Handles.pcap(handle, "PcapReader");
+        this.handleLock = Handles.readLock(handle, "PcapReader");
         if (!handle.isOpen()) {
             throw new NotOpenException("the pcap handle is closed");
         }
         if (pcap == null || Pointer.nativeValue(pcap) == 0) {
             throw new IllegalArgumentException("the pcap handle has no pcap_t: " + handle);
-        }
-    }
-
-    private static Object privateField(PcapHandle handle, String name, Class<?> type) {
-        try {
-            Field f = PcapHandle.class.getDeclaredField(name);
-            if (!type.isAssignableFrom(f.getType())) {
-                throw new NoSuchFieldException(name + " is a " + f.getType().getName() + ", not a " + type.getName());
-            }
-            f.setAccessible(true);
-            return f.get(handle);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("PcapReader needs pcap4j 1.8.2's PcapHandle, with a private field '" + name
-                    + "' (" + type.getSimpleName() + "); this pcap4j's has not: " + e, e);
         }
     }
 

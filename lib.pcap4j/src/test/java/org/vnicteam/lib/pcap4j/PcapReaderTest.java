@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,11 +44,7 @@ class PcapReaderTest {
     VethNamespace ns;
     PcapHandle peer;
     final List<PcapHandle> handles = new ArrayList<>();
-    final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "pcap reader test");
-        t.setDaemon(true);
-        return t;
-    });
+    final ExecutorService threads = VethNamespace.daemonThreads("pcap reader test");
 
     @BeforeEach
     void createVethPair() throws Exception {

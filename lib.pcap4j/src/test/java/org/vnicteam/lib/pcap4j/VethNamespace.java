@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.jna.LastErrorException;
@@ -41,6 +43,15 @@ final class VethNamespace implements AutoCloseable {
             throw e;
         }
         return ns;
+    }
+
+    /** A pool of daemon threads for a test's blocking reads (a stuck read does not hold the JVM). */
+    static ExecutorService daemonThreads(String name) {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs {@code task} on a short-lived thread that joined the namespace. */

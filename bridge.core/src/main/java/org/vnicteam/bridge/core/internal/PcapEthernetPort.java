@@ -13,7 +13,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
-import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapHandle.PcapDirection;
@@ -29,6 +28,7 @@ import org.vnicteam.lib.linux.LinkMonitor;
 import org.vnicteam.lib.linux.LinkState;
 import org.vnicteam.lib.linux.LinkStatistics;
 import org.vnicteam.lib.linux.NetNamespace;
+import org.vnicteam.lib.pcap4j.KernelFilter;
 import org.vnicteam.lib.pcap4j.Pcap4j;
 import org.vnicteam.lib.pcap4j.PcapReader;
 
@@ -44,7 +44,8 @@ import org.vnicteam.lib.pcap4j.PcapReader;
  * back, so the receiver sees the frame as it was on the wire.
  * <li><b>Filter</b>: {@link #setAddresses} compiles a BPF filter (frames to those MACs or to a
  * group, none from them) that the kernel runs before a frame is copied to the ring. The capture
- * thread installs it itself (libpcap handles are not thread-safe, except {@code pcap_breakloop}).
+ * thread installs it itself (libpcap handles are not thread-safe, except {@code pcap_breakloop}),
+ * swapping the socket's filter in one step ({@link KernelFilter}) so that no frame is lost to it.
  * <li><b>Send</b>: {@code pcap_sendpacket} from any thread, without a lock: each sender takes the
  * spare copy buffer or makes one.
  * <li><b>Carrier</b> = the interface exists, is up, has carrier, and the capture is open. Link
@@ -100,6 +101,8 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder rxDropped = new LongAdder();
     private final LongAdder captureOpens = new LongAdder();
+    /** Filters libpcap could not compile or the kernel refused (the capture then delivers everything). */
+    private final LongAdder filterFailures = new LongAdder();
     /** Frames the kernel dropped for a full ring, in captures already closed. */
     private final LongAdder ringDropsClosed = new LongAdder();
     private volatile long carrierChanges; // written under carrierLock
@@ -366,6 +369,11 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         return installedFilter;
     }
 
+    /** Filters that could not be installed (the capture delivered everything instead). */
+    long filterFailures() {
+        return filterFailures.sum();
+    }
+
     /** Whether a capture is open. */
     boolean capturing() {
         return handle != null;
@@ -561,16 +569,29 @@ public final class PcapEthernetPort implements EthernetPort, AutoCloseable {
         }
     }
 
+    /**
+     * Puts the wanted filter on the capture's socket in one step ({@link KernelFilter}): no moment
+     * without a filter or with a reject-all one, nothing drained, so no frame is lost to the
+     * change; frames that passed the old filter and wait in the ring are still delivered. The
+     * first filter of a capture comes the same way, so libpcap never holds a program of its own
+     * that it could run in user space.
+     */
     private void installFilter(PcapHandle h) throws NotOpenException {
         String wanted = filter;
         if (wanted.equals(installedFilter)) {
             return;
         }
         try {
-            h.setFilter(wanted, BpfCompileMode.OPTIMIZE);
+            KernelFilter.attach(h, wanted);
         } catch (PcapNativeException e) {
             // Cannot happen for the expressions filterFor writes; the bridge filters anyway.
+            filterFailures.increment();
             LOG.log(Level.WARNING, this + ": BPF filter refused, delivering everything: " + wanted, e);
+            try {
+                KernelFilter.attach(h, "");
+            } catch (PcapNativeException again) {
+                LOG.log(Level.WARNING, this + ": cannot lift the filter either", again);
+            }
         }
         installedFilter = wanted;
     }

@@ -28,4 +28,19 @@ public final class PcapNative {
      * frame, 0 on timeout, -1 on error (pcap_geterr), -2 after pcap_breakloop (or at a savefile's end).
      */
     public static native int pcap_next_ex(Pointer pcap, Pointer header, Pointer data);
+
+    /**
+     * {@code int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimize,
+     * bpf_u_int32 netmask)}: 0, or -1 (PCAP_ERROR) with pcap_geterr's text. Compiles for the
+     * handle's link type and snap length; {@code program} is a {@code struct bpf_program}
+     * ({@code u_int bf_len; struct bpf_insn *bf_insns}) that {@link #pcap_freecode} releases.
+     */
+    public static native int pcap_compile(Pointer pcap, Pointer program, String expression, int optimize,
+            int netmask);
+
+    /** {@code void pcap_freecode(struct bpf_program *fp)}: frees what pcap_compile allocated in it. */
+    public static native void pcap_freecode(Pointer program);
+
+    /** {@code int pcap_get_selectable_fd(pcap_t *p)}: on Linux the capture's PF_PACKET socket; -1 if none. */
+    public static native int pcap_get_selectable_fd(Pointer pcap);
 }
