@@ -20,11 +20,6 @@ public record ProbeSettings(long intervalNanos, int misses, long settleNanos, lo
     public static final int MAX_MISSES = 1000;
     public static final long MAX_INTERVAL_MILLIS = 10_000;
     public static final long MAX_SETTLE_MILLIS = 60_000;
-    /**
-     * A switch that stalled 38 ms (Open vSwitch's userspace datapath under load on 2 cores) gets a
-     * window of twice that; 100 ms still finds a loss three times as fast as an ARP monitor would.
-     */
-    public static final long DEFAULT_MAX_WINDOW_MILLIS = 100;
     public static final long MAX_MAX_WINDOW_MILLIS = 60_000;
     public static final ProbeSettings OFF = new ProbeSettings(0, DEFAULT_MISSES);
 
