@@ -50,11 +50,24 @@ public record ProbeStatus(long intervalMicros, int misses, long sent, long sendF
      * @param probesReceived probes of peer bridges heard on it
      * @param lostEvents times it was lost
      * @param silentNanos time since a frame was last heard on its VLAN, as of the last check
+     * @param windowNanos the silence after which it is lost now: the configured window, or longer
+     *        on a path that has delayed frames without losing them
+     * @param delaySeenNanos the longest silence this path ended with every peer's probes arriving
+     *        in sequence (a delay, not a loss), decayed; 0 when none
+     * @since 1.2
      */
     public record Watch(String teamMac, int vlan, boolean programmed, boolean armed, boolean lost, List<String> peers,
-            long probesSent, long probesReceived, long lostEvents, long silentNanos) {
+            long probesSent, long probesReceived, long lostEvents, long silentNanos, long windowNanos,
+            long delaySeenNanos) {
         public Watch {
             peers = List.copyOf(peers);
+        }
+
+        /** Without the window and the delay seen (both 0). */
+        public Watch(String teamMac, int vlan, boolean programmed, boolean armed, boolean lost, List<String> peers,
+                long probesSent, long probesReceived, long lostEvents, long silentNanos) {
+            this(teamMac, vlan, programmed, armed, lost, peers, probesSent, probesReceived, lostEvents, silentNanos, 0,
+                    0);
         }
     }
 }

@@ -12,7 +12,7 @@
  * {@link org.vnicteam.api.bridge.ChannelStatus}, {@link org.vnicteam.api.bridge.BridgeCounters},
  * {@link org.vnicteam.api.bridge.ProbeStatus}).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.vnicteam.api.bridge;
 

@@ -132,7 +132,8 @@ final class StatusJson {
         for (ProbeStatus.Watch x : p.watches()) {
             w.beginObject().field("teamMac", x.teamMac()).field("vlan", x.vlan()).field("programmed", x.programmed())
                     .field("armed", x.armed()).field("lost", x.lost()).field("probesSent", x.probesSent())
-                    .field("probesReceived", x.probesReceived()).field("lostEvents", x.lostEvents()).endObject();
+                    .field("probesReceived", x.probesReceived()).field("lostEvents", x.lostEvents())
+                    .field("windowNanos", x.windowNanos()).field("delaySeenNanos", x.delaySeenNanos()).endObject();
         }
         w.endArray().endObject().endObject();
     }

@@ -82,7 +82,8 @@ class StatusJsonTest {
                 true, "PATH down", 0, 0, 0, 0, 0, false, LinkState.DOWN, 1);
         BridgeStatus base = Fixtures.bridge("bridgeA", true, 1, 1);
         ProbeStatus probes = new ProbeStatus(2000, 4, 100, 0, 90, 1, 2, 1, List.of(new ProbeStatus.Watch(
-                "02:00:00:00:00:01", 1, true, true, true, List.of("02:00:00:00:0b:01"), 50, 45, 1, 9_000_000)));
+                "02:00:00:00:00:01", 1, true, true, true, List.of("02:00:00:00:0b:01"), 50, 45, 1, 9_000_000, 40_000_000,
+                20_000_000)));
         BridgeStatus probing = new BridgeStatus(base.name(), base.adapterName(), base.ethernetPort(), base.mac(),
                 base.ethernetMtu(), true, 7, base.counters(), List.of(), probes);
         Snapshot s = new Snapshot(Fixtures.T, List.of(Fixtures.team("team", "vnicB", healthy, degraded)), List.of(),
@@ -105,6 +106,8 @@ class StatusJsonTest {
         Map<String, Object> w = MiniJson.object(MiniJson.array(p.get("watches")).get(0));
         assertEquals(1L, w.get("vlan"));
         assertEquals(true, w.get("lost"));
+        assertEquals(40_000_000L, w.get("windowNanos"));
+        assertEquals(20_000_000L, w.get("delaySeenNanos"));
     }
 
     @Test

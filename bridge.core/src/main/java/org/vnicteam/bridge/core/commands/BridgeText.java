@@ -106,12 +106,12 @@ final class BridgeText {
             if (!s.probes().watches().isEmpty()) {
                 sb.append('\n');
                 Table w = new Table("PATH-WATCH", "VLAN", "STATE", "PEERS", "PROBES-SENT", "PROBES-HEARD", "LOST-EVENTS",
-                        "SILENT");
+                        "SILENT", "WINDOW", "DELAY-SEEN");
                 for (ProbeStatus.Watch x : s.probes().watches()) {
                     w.row(x.teamMac(), x.vlan() == 0 ? "untagged" : String.valueOf(x.vlan()), watchState(x),
                             x.peers().isEmpty() ? "-" : String.join(",", x.peers()), String.valueOf(x.probesSent()),
                             String.valueOf(x.probesReceived()), String.valueOf(x.lostEvents()),
-                            String.format(Locale.ROOT, "%.1f ms", x.silentNanos() / 1e6));
+                            millis(x.silentNanos()), millis(x.windowNanos()), millis(x.delaySeenNanos()));
                 }
                 sb.append(w);
             }
@@ -125,6 +125,10 @@ final class BridgeText {
             default -> sb.append("  going down\n");
         }
         return sb.toString();
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     private static String waitingReason() {

@@ -79,6 +79,12 @@ public final class BridgeDeviceComponent implements BridgeDevice {
         @AttributeDefinition(name = "Probe settle time (ms)", description = "A VLAN's path is watched only after the "
                 + "team's other bridges have been heard on it this long without a silent window; 0 = at once.")
         int probe_settle_ms() default 0;
+
+        @AttributeDefinition(name = "Probe window bound (ms)", description = "A VLAN whose silences ended with "
+                + "every peer's probes arriving late but in sequence (a switch that stalls) is lost only after "
+                + "twice the longest such silence, decaying, and never later than this; at or below interval × "
+                + "misses (0, the default, included) the window is fixed.")
+        int probe_window_max_ms() default 0;
     }
 
     private final Bridge bridge;
@@ -90,7 +96,7 @@ public final class BridgeDeviceComponent implements BridgeDevice {
                 config.ethernet_mtu(), config.bridge_mac().isBlank() ? -1 : Frames.parseMac(config.bridge_mac()),
                 config.max_vlans(), config.max_channels(), config.host_receives(), config.host_sendSlots());
         ProbeSettings probes = ProbeSettings.ofMillis(config.probe_interval_ms(), config.probe_misses(),
-                config.probe_settle_ms());
+                config.probe_settle_ms(), config.probe_window_max_ms());
         Hca hca = fabric.open(settings.adapter());
         Bridge b;
         try {

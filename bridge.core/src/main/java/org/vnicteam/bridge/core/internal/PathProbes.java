@@ -197,10 +197,11 @@ final class PathProbes implements AutoCloseable {
             malformed.incrementAndGet();
             return true;
         }
-        long team = ProbeFrame.teamMac(b, ProbeFrame.payloadOffset(b, offset, length));
+        int payload = ProbeFrame.payloadOffset(b, offset, length);
+        long team = ProbeFrame.teamMac(b, payload);
         for (PathWatch w : s.watches()) {
             if (w.teamMac == team && w.vlan == vlan) {
-                w.probeFrom(source);
+                w.probeFrom(source, ProbeFrame.sequence(b, payload));
                 received.incrementAndGet();
                 return true;
             }
@@ -311,7 +312,7 @@ final class PathProbes implements AutoCloseable {
             }
             for (PathWatch w : watches.values()) {
                 w.check(now, heard.get(w.vlan), late, settings.misses(), settings.windowNanos(),
-                        settings.settleNanos(), port::receivePending);
+                        settings.maxWindowNanos(), settings.settleNanos(), port::receivePending);
             }
             for (ChannelPath c : channels.values()) {
                 boolean up = c.watches.stream().noneMatch(PathWatch::lost);
@@ -385,7 +386,8 @@ final class PathProbes implements AutoCloseable {
             }
             list.add(new ProbeStatus.Watch(Frames.formatMac(w.teamMac), w.vlan, w.programmed, w.armed(), w.lost(),
                     peers, w.probesSent, w.probesReceived(), w.lostEvents(),
-                    lastCheck == Long.MIN_VALUE ? 0 : Math.max(0, lastCheck - w.lastHeardNanos())));
+                    lastCheck == Long.MIN_VALUE ? 0 : Math.max(0, lastCheck - w.lastHeardNanos()),
+                    w.windowNanos() == 0 ? settings.windowNanos() : w.windowNanos(), w.delaySeenNanos()));
         }
         return new ProbeStatus(intervalMicros, settings.misses(), sent, sendFailed, received.get(), ignored.get(),
                 malformed.get(), lostEvents, list);
@@ -397,6 +399,7 @@ final class PathProbes implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "path probes every " + intervalMicros + " us, " + settings.misses() + " misses";
+        return "path probes every " + intervalMicros + " us, " + settings.misses() + " misses"
+                + (settings.adaptive() ? ", window up to " + settings.maxWindowNanos() / 1_000_000 + " ms" : "");
     }
 }

@@ -29,6 +29,20 @@ import java.util.function.BooleanSupplier;
  * ({@link #MOVE_GRACE_NANOS}, or a window if that is longer). Without it, the new active reported
  * its own path lost a window after every carrier fail-over.
  *
+ * <p>Why the window widens on a path that delays: a switch that stalls (Open vSwitch's userspace
+ * datapath on a loaded 2-core machine held every frame up to 38 ms) makes a silence that is no
+ * failure: the frames arrive afterwards, late. Only the peers' probe sequences tell such a delay
+ * from a loss: when a silence ends and each peer's first probe after it is the next in that peer's
+ * sequence, that probe took the silence to get here, and the silence is a delay this path has
+ * shown ("delay seen"); when the first probe skips numbers, the probes sent meanwhile were lost and
+ * the silence is no evidence of delay. A lost watch that comes back the first way was a false
+ * alarm and is learnt alike. The watch then calls a path lost only after {@link #DELAY_FACTOR}
+ * times the delay seen (at least the configured window, at most the configured bound), and the
+ * delay seen halves every {@link #DELAY_HALF_LIFE_NANOS}, so a switch that calmed down gets the
+ * short window back. This is phi-accrual failure detection (Hayashibara et al.) reduced to what a
+ * 2 ms probe stream shows: not the distribution of arrival gaps, whose tail is what matters and
+ * what a few seconds of samples estimate worst, but the worst gap the path recovered from, fading.
+ *
  * <p>Threads: {@link #probeFrom} on the receive thread, {@link #learningFrameSent} on the thread
  * that forwards the host's frames; the rest on the probe thread (under the owner's lock). Time comes
  * from the caller, so tests drive it with a fake clock.
@@ -53,12 +67,44 @@ final class PathWatch {
      */
     static final long MOVE_GRACE_NANOS = 50_000_000L;
 
+    /**
+     * The window after a delay: twice the delay seen, so that a path tolerates a stall as long as
+     * the worst it showed for one half-life after it, and a somewhat longer one right after it.
+     */
+    static final double DELAY_FACTOR = 2.0;
+
+    /**
+     * The delay seen halves this often: a switch that stalled now and then (dozens of times a
+     * minute on the testbed) keeps a wide enough window between its stalls, and one that calmed
+     * down is back to the configured window within a few half-lives (16 s from 38 ms to 8 ms).
+     */
+    static final long DELAY_HALF_LIFE_NANOS = 5_000_000_000L;
+
+    /** A peer bridge heard on the VLAN, with where its probe sequence stands (receive thread). */
+    private static final class Peer {
+        final long mac;
+        int lastSequence;
+        /** The {@link #probeEpoch} of this peer's last probe. */
+        int epoch;
+
+        Peer(long mac, int sequence, int epoch) {
+            this.mac = mac;
+            this.lastSequence = sequence;
+            this.epoch = epoch;
+        }
+    }
+
     final long teamMac;
     final int vlan;
 
     // receive thread
     private final AtomicLong peerProbes = new AtomicLong();
-    private volatile long[] peers = new long[0];
+    private volatile Peer[] peers = new Peer[0];
+    /** Peers' first probes after a check that took probes: the next in their sequence, or not. */
+    private final AtomicLong firstInSequence = new AtomicLong();
+    private final AtomicLong firstOutOfSequence = new AtomicLong();
+    /** Advanced by the probe thread at every check that took probes. */
+    private volatile int probeEpoch;
 
     // the host's frames on their way out
     private final AtomicLong learningFrames = new AtomicLong();
@@ -82,6 +128,16 @@ final class PathWatch {
     /** After a learning frame: no loss before {@link #graceUntil}. */
     private boolean inGrace;
     private long graceUntil;
+    /** The longest silence seen at a check since the last check that took probes. */
+    private long silenceSinceProbes;
+    private long inSequenceSeen;
+    private long outOfSequenceSeen;
+    /** The largest delay learnt, decaying from {@link #delaySeenAt}; 0: none. */
+    private long delaySeenNanos;
+    private long delaySeenAt;
+    /** The window and decayed delay seen as of the last check, for the status. */
+    private long windowNow;
+    private long delayNow;
     long probesSent;
     int sequence;
     /** The probe this watch sends, built once; only its sequence number changes. */
@@ -98,19 +154,30 @@ final class PathWatch {
         this.lastHeardNanos = now;
     }
 
-    /** A probe of a peer bridge of this team arrived on this VLAN (receive thread). */
-    void probeFrom(long sender) {
+    /**
+     * A probe of a peer bridge of this team arrived on this VLAN (receive thread). The first probe
+     * of a peer after a check that took probes is classed by whether it follows the peer's last
+     * one (int arithmetic: the sequence may wrap); a duplicate, a reordered one, a gap or a peer
+     * that started again all count as out of sequence.
+     */
+    void probeFrom(long sender, int sequence) {
         peerProbes.incrementAndGet();
-        long[] known = peers;
-        for (long p : known) {
-            if (p == sender) {
+        int epoch = probeEpoch;
+        Peer[] known = peers;
+        for (Peer p : known) {
+            if (p.mac == sender) {
+                if (p.epoch != epoch) {
+                    p.epoch = epoch;
+                    (sequence - p.lastSequence == 1 ? firstInSequence : firstOutOfSequence).incrementAndGet();
+                }
+                p.lastSequence = sequence;
                 return;
             }
         }
-        if (known.length < MAX_PEERS) {
-            long[] grown = Arrays.copyOf(known, known.length + 1);
-            grown[known.length] = sender;
-            peers = grown; // a lost race only loses a name in the status; the count is exact
+        if (known.length < MAX_PEERS) { // a new peer: nothing to compare its first probe with
+            Peer[] grown = Arrays.copyOf(known, known.length + 1);
+            grown[known.length] = new Peer(sender, sequence, epoch);
+            peers = grown; // for the status; only the receive thread changes a peer (one per port)
         }
     }
 
@@ -144,18 +211,30 @@ final class PathWatch {
      */
     Change check(long now, long heardCount, boolean late, int misses, long windowNanos, long settleNanos,
             BooleanSupplier receivePending) {
+        return check(now, heardCount, late, misses, windowNanos, windowNanos, settleNanos, receivePending);
+    }
+
+    /**
+     * One check with a window that widens up to {@code maxWindowNanos} on a path that has shown
+     * delays (see the class comment); at or below {@code windowNanos} the window is fixed.
+     */
+    Change check(long now, long heardCount, boolean late, int misses, long windowNanos, long maxWindowNanos,
+            long settleNanos, BooleanSupplier receivePending) {
         boolean heard = heardCount != heardSeen;
         heardSeen = heardCount;
+        long probes = peerProbes.get();
+        boolean probesHeard = probes != probesSeen;
+        learnDelay(now, heard, late, probesHeard);
+        long window = window(now, windowNanos, maxWindowNanos);
         long learning = learningFrames.get();
         if (learning != learningSeen) {
             learningSeen = learning;
             if (!lost) { // a lost path stays lost: the move does not mend it
                 inGrace = true;
-                graceUntil = now + Math.max(windowNanos, MOVE_GRACE_NANOS);
+                graceUntil = now + Math.max(window, MOVE_GRACE_NANOS);
             }
         }
-        long probes = peerProbes.get();
-        if (probes != probesSeen) {
+        if (probesHeard) {
             probesSeen = probes;
             lastProbeNanos = now;
             if (!armed) {
@@ -185,7 +264,7 @@ final class PathWatch {
             deferred = 0;
             return Change.NONE;
         }
-        if (++silentChecks >= misses && now - lastHeardNanos >= windowNanos && !(inGrace && now - graceUntil < 0)) {
+        if (++silentChecks >= misses && now - lastHeardNanos >= window && !(inGrace && now - graceUntil < 0)) {
             if (deferred < misses && receivePending.getAsBoolean()) {
                 deferred++;
                 return Change.NONE;
@@ -199,6 +278,48 @@ final class PathWatch {
     }
 
     /**
+     * Measures the silence at every silent check (a late check's silence is the probe thread's, not
+     * the path's) and, at the next check that takes probes, learns it as a delay if every peer's
+     * first probe since then followed its last one and at least one did.
+     */
+    private void learnDelay(long now, boolean heard, boolean late, boolean probesHeard) {
+        if (!heard && !late) {
+            silenceSinceProbes = Math.max(silenceSinceProbes, now - lastHeardNanos);
+        }
+        if (!probesHeard) {
+            return;
+        }
+        long in = firstInSequence.get();
+        long out = firstOutOfSequence.get();
+        probeEpoch++; // single writer: the probe thread
+        if (in != inSequenceSeen && out == outOfSequenceSeen && silenceSinceProbes > 0) {
+            long delay = silenceSinceProbes;
+            if (delay > decayedDelay(now)) {
+                delaySeenNanos = delay;
+                delaySeenAt = now;
+            }
+        }
+        inSequenceSeen = in;
+        outOfSequenceSeen = out;
+        silenceSinceProbes = 0;
+    }
+
+    private long decayedDelay(long now) {
+        if (delaySeenNanos == 0) {
+            return 0;
+        }
+        return (long) (delaySeenNanos * Math.pow(0.5, (double) (now - delaySeenAt) / DELAY_HALF_LIFE_NANOS));
+    }
+
+    /** The window now: {@link #DELAY_FACTOR} × the delay seen, within [windowNanos, maxWindowNanos]. */
+    private long window(long now, long windowNanos, long maxWindowNanos) {
+        delayNow = decayedDelay(now);
+        windowNow = maxWindowNanos <= windowNanos ? windowNanos
+                : Math.min(maxWindowNanos, Math.max(windowNanos, (long) (DELAY_FACTOR * delayNow)));
+        return windowNow;
+    }
+
+    /**
      * The carrier went (or came back): the watch keeps whether it is armed but forgets the window,
      * without an event. The carrier report supersedes the path; after it, the path counts as up
      * until a full window is silent again.
@@ -209,6 +330,7 @@ final class PathWatch {
         deferred = 0;
         heardSeen = heardCount;
         lastHeardNanos = now;
+        silenceSinceProbes = 0; // the silence was the carrier's
     }
 
     boolean armed() {
@@ -232,7 +354,17 @@ final class PathWatch {
     }
 
     long[] peers() {
-        return peers.clone();
+        return Arrays.stream(peers).mapToLong(p -> p.mac).toArray();
+    }
+
+    /** The window as of the last check; 0 before the first. */
+    long windowNanos() {
+        return windowNow;
+    }
+
+    /** The delay seen, decayed, as of the last check. */
+    long delaySeenNanos() {
+        return delayNow;
     }
 
     @Override

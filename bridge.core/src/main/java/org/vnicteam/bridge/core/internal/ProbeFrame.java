@@ -134,6 +134,10 @@ final class ProbeFrame {
         return Frames.mac(b, payloadOffset + SENDER_OFFSET);
     }
 
+    static int sequence(ByteBuffer b, int payloadOffset) {
+        return b.getInt(payloadOffset + SEQUENCE_OFFSET);
+    }
+
     /**
      * The checked factory: the probe in {@code [offset, offset + length)}.
      *
@@ -151,7 +155,7 @@ final class ProbeFrame {
             throw new IllegalArgumentException("malformed probe (" + d + "): " + hex(b, offset, length));
         }
         int p = payloadOffset(b, offset, length);
-        return new Probe(vlan, teamMac(b, p), sender(b, p), b.getInt(p + SEQUENCE_OFFSET),
+        return new Probe(vlan, teamMac(b, p), sender(b, p), sequence(b, p),
                 b.getInt(p + INTERVAL_OFFSET));
     }
 

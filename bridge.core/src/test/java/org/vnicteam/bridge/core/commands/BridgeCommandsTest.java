@@ -201,7 +201,7 @@ class BridgeCommandsTest {
         BridgeStatus base = status("bridgeA");
         ProbeStatus probes = new ProbeStatus(2000, 4, 900, 0, 880, 3, 1, 1, List.of(
                 new ProbeStatus.Watch("02:76:6e:00:00:01", 1, true, true, true, List.of("02:00:00:00:0b:01"), 450, 430,
-                        1, 12_300_000),
+                        1, 12_300_000, 57_000_000, 28_500_000),
                 new ProbeStatus.Watch("02:76:6e:00:00:01", 2, true, true, false, List.of("02:00:00:00:0b:01"), 450,
                         450, 0, 100_000)));
         inventory.bridges.add(new BridgeInfo("bridgeA", BridgeInfo.State.PLUGGED, 37, "org.vnicteam.bridge.device.bridgeA",
@@ -214,7 +214,7 @@ class BridgeCommandsTest {
         assertTrue(detail.contains("probes    every 2.0 ms, lost after 4 silent; path LOST; sent 900 (refused 0), "
                 + "heard 880, ignored 3, malformed 1, path lost 1 time"), detail);
         assertTrue(detail.lines().anyMatch(l -> l.matches("02:76:6e:00:00:01\\s+1\\s+LOST\\s+02:00:00:00:0b:01\\s+450"
-                + "\\s+430\\s+1\\s+12\\.3 ms")), detail);
+                + "\\s+430\\s+1\\s+12\\.3 ms\\s+57\\.0 ms\\s+28\\.5 ms")), detail);
         assertTrue(detail.lines().anyMatch(l -> l.matches("02:76:6e:00:00:01\\s+2\\s+armed\\s.*")), detail);
     }
 

@@ -33,6 +33,9 @@ class PathProbesTest {
     /** Floods every frame to the other attached ports; a port removed from it sends into nothing. */
     static final class Switch {
         final List<Port> ports = new ArrayList<>();
+        /** While set, the switch holds every frame (in order) instead of forwarding it. */
+        boolean holding;
+        final List<Runnable> held = new ArrayList<>();
 
         Port port(String name) {
             Port p = new Port(name, this);
@@ -48,10 +51,22 @@ class PathProbesTest {
                 if (p != from && p.attached && p.probes != null) {
                     ByteBuffer copy = ByteBuffer.allocate(length);
                     copy.put(0, frame, offset, length);
-                    p.probes.onFrame(copy, 0, length, Frames.mac(copy, 0), Frames.mac(copy, 6),
+                    Runnable deliver = () -> p.probes.onFrame(copy, 0, length, Frames.mac(copy, 0), Frames.mac(copy, 6),
                             Frames.vlan(copy, 0, length));
+                    if (holding) {
+                        held.add(deliver);
+                    } else {
+                        deliver.run();
+                    }
                 }
             }
+        }
+
+        /** Forwards what it held, late and in order, and forwards again. */
+        void release() {
+            holding = false;
+            held.forEach(Runnable::run);
+            held.clear();
         }
     }
 
@@ -118,9 +133,13 @@ class PathProbesTest {
         final Object channel;
 
         Side(Switch sw, String name, long mac) {
+            this(sw, name, mac, SETTINGS);
+        }
+
+        Side(Switch sw, String name, long mac, ProbeSettings settings) {
             port = sw.port(name);
             channel = name + "-session";
-            probes = new PathProbes(mac, port, SETTINGS, (evs, epoch) -> evs.forEach(e -> events.add(
+            probes = new PathProbes(mac, port, settings, (evs, epoch) -> evs.forEach(e -> events.add(
                     (e.up() ? "up" : "lost") + "@" + (e.nanoTime() - START) / MS)));
             port.probes = probes;
         }
@@ -183,6 +202,8 @@ class PathProbesTest {
         for (ProbeStatus.Watch w : s.watches()) {
             assertTrue(w.armed() && !w.lost() && w.programmed(), w.toString());
             assertEquals(List.of("02:00:00:00:0b:01"), w.peers());
+            assertEquals(8 * MS, w.windowNanos(), "the configured window: 4 × 2 ms");
+            assertEquals(0, w.delaySeenNanos());
         }
         assertEquals(List.of(), a.events);
         assertEquals(List.of(), b.events);
@@ -352,5 +373,47 @@ class PathProbesTest {
         now += PathProbes.FORGET_NANOS;
         tick(a);
         assertEquals(List.of(), a.probes.status().watches());
+    }
+
+    /** Steady ticks, ticks while the switch holds every frame, then it lets them through and more ticks. */
+    void stallBetween(Switch sw, int before, int stalled, int after, Side... sides) {
+        for (int i = 0; i < before + stalled + after; i++) {
+            sw.holding = i >= before && i < before + stalled;
+            if (i == before + stalled) {
+                sw.release();
+            }
+            tick(sides);
+        }
+    }
+
+    @Test
+    void givenASwitchThatStalls30msAndThenDeliversEverything_thenOnlyTheFirstStallIsReported_andARemovedPortIsStillFound() {
+        Switch stalling = new Switch();
+        ProbeSettings adaptive = new ProbeSettings(2 * MS, 4, 0, 100 * MS);
+        Side x = new Side(stalling, "x", MAC_A, adaptive);
+        Side y = new Side(stalling, "y", MAC_B, adaptive);
+        x.program(TEAM, 1);
+        y.program(TEAM, 1);
+        stallBetween(stalling, 10, 15, 1, x, y);
+        assertEquals(2, x.events.size(), "the first stall is a false alarm: " + x.events);
+        assertEquals(2, y.events.size(), y.events.toString());
+        ProbeStatus.Watch learnt = x.probes.status().watches().get(0);
+        assertEquals(30 * MS, learnt.delaySeenNanos(), 2 * MS, learnt.toString());
+        assertEquals(2 * learnt.delaySeenNanos(), learnt.windowNanos(), MS, learnt.toString());
+
+        stallBetween(stalling, 100, 15, 100, x, y);
+        assertEquals(2, x.events.size(), "the second stall is tolerated: " + x.events);
+        assertEquals(2, y.events.size(), y.events.toString());
+
+        x.port.attached = false;
+        long removed = now;
+        for (int i = 0; i < 50 && x.events.size() == 2; i++) {
+            clientFrame(y.port, 1);
+            tick(x, y);
+        }
+        assertEquals(3, x.events.size(), x.events.toString());
+        long detected = now - removed;
+        assertTrue(detected > 30 * MS && detected <= 64 * MS, "found " + detected / MS + " ms after the removal");
+        assertEquals(2, y.events.size(), "y hears the clients");
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.vnicteam.bridge.core.internal.PathWatch.Change;
 
@@ -28,8 +31,10 @@ class PathWatchTest {
         return w.check(now, heard, false, MISSES, WINDOW);
     }
 
+    int peerSequence;
+
     void hearPeer() {
-        w.probeFrom(PEER);
+        w.probeFrom(PEER, ++peerSequence);
         heard++;
     }
 
@@ -213,7 +218,7 @@ class PathWatchTest {
     @Test
     void givenManyPeers_thenTheStatusListsAFewAndCountsEveryProbe() {
         for (long p = 1; p <= 20; p++) {
-            w.probeFrom(PEER + p);
+            w.probeFrom(PEER + p, 1);
         }
         assertEquals(PathWatch.MAX_PEERS, w.peers().length);
         assertEquals(20, w.probesReceived());
@@ -249,5 +254,216 @@ class PathWatchTest {
             assertEquals(Change.NONE, checkSettling(settle));
         }
         assertEquals(Change.LOST, checkSettling(settle), "armed: a silent window is a lost path");
+    }
+
+    // ---- a window that learns how late the path's frames can be --------------------------------
+
+    static final long MAX_WINDOW = 100 * MS;
+    /** Probes the switch holds back, in the order they were sent. */
+    final List<Integer> held = new ArrayList<>();
+
+    Change adaptiveCheck() {
+        now += 2 * MS;
+        return w.check(now, heard, false, MISSES, WINDOW, MAX_WINDOW, 0, PathWatch.NOTHING_PENDING);
+    }
+
+    /** The peer's probe of this interval arrives, then the check. */
+    void steady(int checks) {
+        for (int i = 0; i < checks; i++) {
+            hearPeer();
+            assertEquals(Change.NONE, adaptiveCheck(), "steady check " + i);
+        }
+    }
+
+    /** The switch holds every frame for this many checks; the peer keeps sending. */
+    List<Change> stall(int checks) {
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < checks; i++) {
+            held.add(++peerSequence);
+            changes.add(adaptiveCheck());
+        }
+        return changes;
+    }
+
+    /** The switch lets the oldest {@code delivered} held probes through, late and in order, and drops the rest. */
+    void release(int delivered) {
+        for (int i = 0; i < delivered; i++) {
+            w.probeFrom(PEER, held.get(i));
+            heard++;
+        }
+        held.clear();
+    }
+
+    @Test
+    void givenASteadyPath_whenTheProbesStop_thenTheWindowStaysEightMillisecondsAndTheFourthSilentCheckIsLost() {
+        steady(500);
+        assertEquals(WINDOW, w.windowNanos());
+        assertEquals(0, w.delaySeenNanos());
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, adaptiveCheck(), "silent check " + i);
+        }
+        assertEquals(Change.LOST, adaptiveCheck(), "silent check " + MISSES + ", 8 ms");
+    }
+
+    @Test
+    void givenA30msStallDeliveredLateWithoutGaps_whenTheSwitchStalls30msAgain_thenNoLoss_butProbesStoppedForGoodAreLost() {
+        steady(100);
+        List<Change> first = stall(15);
+        assertEquals(Change.LOST, first.get(MISSES - 1), "nothing learnt yet: the first stall is a false alarm");
+        release(15);
+        assertEquals(Change.BACK, adaptiveCheck(), "the held probes arrive, every one");
+        assertEquals(30 * MS, w.delaySeenNanos(), "the false alarm was a delay of 30 ms");
+        assertEquals(60 * MS, w.windowNanos());
+
+        steady(500); // a second later
+        assertTrue(stall(15).stream().allMatch(c -> c == Change.NONE), "a 30 ms stall is tolerated now");
+        release(15);
+        assertEquals(Change.NONE, adaptiveCheck());
+        assertEquals(1, w.lostEvents());
+
+        steady(500);
+        long lastHeard = now;
+        Change c;
+        do {
+            c = adaptiveCheck(); // the peer's path is gone for good
+        } while (c == Change.NONE && now - lastHeard < 200 * MS);
+        assertEquals(Change.LOST, c);
+        long detected = now - lastHeard;
+        assertTrue(detected > 30 * MS && detected <= 60 * MS, "lost after " + detected / MS + " ms");
+        assertEquals(w.windowNanos(), detected, 2 * MS, "at the learnt window");
+    }
+
+    @Test
+    void givenALearntDelay_whenThePathStaysSteady_thenItDecaysAndTheWindowIsBackToEightMilliseconds() {
+        steady(100);
+        stall(15);
+        release(15);
+        adaptiveCheck();
+        assertEquals(60 * MS, w.windowNanos());
+        steady((int) (PathWatch.DELAY_HALF_LIFE_NANOS / (2 * MS))); // one half-life
+        assertEquals(30 * MS, w.windowNanos(), MS, "halved");
+        steady((int) (3 * PathWatch.DELAY_HALF_LIFE_NANOS / (2 * MS)));
+        assertEquals(WINDOW, w.windowNanos(), "60 ms / 16 is less than the configured window");
+        for (int i = 1; i < MISSES; i++) {
+            assertEquals(Change.NONE, adaptiveCheck());
+        }
+        assertEquals(Change.LOST, adaptiveCheck(), "at the fourth silent check again");
+    }
+
+    @Test
+    void givenStallsWhoseProbesWereLost_thenTheWindowDoesNotWiden() {
+        steady(100);
+        for (int round = 0; round < 3; round++) {
+            List<Change> changes = stall(15);
+            assertEquals(Change.LOST, changes.get(MISSES - 1), "round " + round + ": lost at the fourth check");
+            release(0); // all dropped
+            hearPeer(); // the next probe, after a gap
+            assertEquals(Change.BACK, adaptiveCheck());
+            assertEquals(0, w.delaySeenNanos(), "round " + round);
+            assertEquals(WINDOW, w.windowNanos());
+            steady(50);
+        }
+        assertEquals(3, w.lostEvents());
+    }
+
+    @Test
+    void givenAStallThatDeliveredTheOldestProbesAndDroppedTheNewest_thenTheFirstOneCameLate_andItIsADelay() {
+        steady(100);
+        stall(15);
+        release(5); // a tail-dropping queue: the oldest survive, late
+        hearPeer(); // then a gap
+        assertEquals(Change.BACK, adaptiveCheck());
+        assertEquals(30 * MS, w.delaySeenNanos(), "the probe sent right after the last one heard took 30 ms");
+    }
+
+    @Test
+    void givenOtherFramesEndTheSilenceBeforeTheProbes_thenTheProbesStillTellItWasADelay() {
+        steady(100);
+        stall(15);
+        heard += 3; // a client's frames first
+        assertEquals(Change.BACK, adaptiveCheck());
+        assertEquals(Change.NONE, adaptiveCheck());
+        release(15); // then the held probes (those sent since come later still)
+        assertEquals(Change.NONE, adaptiveCheck());
+        assertEquals(30 * MS, w.delaySeenNanos());
+    }
+
+    @Test
+    void givenSequencesThatWrapAround_whenAStallIsDeliveredLate_thenItIsADelay() {
+        for (int start : new int[] { Integer.MAX_VALUE - 105, -105 }) {
+            PathWatchTest t = new PathWatchTest();
+            t.peerSequence = start;
+            t.steady(100);
+            t.stall(15); // from 5 before the wrap: crosses MAX_VALUE → MIN_VALUE, or -1 → 0
+            t.release(15);
+            assertEquals(Change.BACK, t.adaptiveCheck());
+            assertEquals(30 * MS, t.w.delaySeenNanos(), "from " + start);
+            t.steady(10);
+            assertTrue(t.stall(15).stream().allMatch(c -> c == Change.NONE), "from " + start);
+        }
+    }
+
+    @Test
+    void givenTwoPeers_whenOnlyOneDeliveredItsProbesInSequence_thenNoDelayIsLearnt_butWhenBothDid_itIs() {
+        long other = PEER + 1;
+        int[] otherSequence = { 100 };
+        for (int i = 0; i < 100; i++) {
+            w.probeFrom(other, ++otherSequence[0]);
+            hearPeer();
+            assertEquals(Change.NONE, adaptiveCheck());
+        }
+        stall(15);
+        otherSequence[0] += 15;
+        release(15);
+        w.probeFrom(other, ++otherSequence[0]); // the other peer's first probe after the stall skips 15
+        assertEquals(Change.BACK, adaptiveCheck());
+        assertEquals(0, w.delaySeenNanos(), "one peer's probes were lost: the silence may have been a loss");
+
+        for (int i = 0; i < 100; i++) {
+            w.probeFrom(other, ++otherSequence[0]);
+            hearPeer();
+            adaptiveCheck();
+        }
+        stall(15);
+        release(15);
+        for (int i = 0; i < 15; i++) {
+            w.probeFrom(other, ++otherSequence[0]);
+        }
+        w.probeFrom(PEER + 2, 7); // a third peer heard for the first time tells nothing either way
+        assertEquals(Change.BACK, adaptiveCheck());
+        assertEquals(30 * MS, w.delaySeenNanos(), "both peers' probes came late, none lost");
+        assertEquals(3, w.peers().length);
+    }
+
+    @Test
+    void givenAStallLongerThanTheBound_thenTheWindowStopsAtTheBound_andALossIsFoundThere() {
+        steady(100);
+        stall(40); // 80 ms
+        release(40);
+        assertEquals(Change.BACK, adaptiveCheck());
+        assertEquals(80 * MS, w.delaySeenNanos());
+        assertEquals(MAX_WINDOW, w.windowNanos(), "2 × 80 ms, bounded");
+        steady(10);
+        long lastHeard = now;
+        Change c;
+        do {
+            c = adaptiveCheck();
+        } while (c == Change.NONE && now - lastHeard < 300 * MS);
+        assertEquals(Change.LOST, c);
+        assertEquals(MAX_WINDOW, now - lastHeard, 2 * MS);
+    }
+
+    @Test
+    void givenAFixedWindow_whenAStallWasDeliveredLate_thenTheDelayIsShownButTheWindowStays() {
+        hearPeer();
+        check();
+        for (int i = 0; i < 15; i++) {
+            held.add(++peerSequence);
+            check();
+        }
+        release(15);
+        assertEquals(Change.BACK, check());
+        assertEquals(30 * MS, w.delaySeenNanos());
+        assertEquals(WINDOW, w.windowNanos());
     }
 }
