@@ -82,7 +82,7 @@ public final class BridgeDeviceComponent implements BridgeDevice {
 
         @AttributeDefinition(name = "Probe window bound (ms)", description = "A VLAN whose silences ended with "
                 + "every peer's probes arriving late but in sequence (a switch that stalls) is lost only after "
-                + "twice the longest such silence, decaying, and never later than this; at or below interval × "
+                + "1.5 times the longest such silence, decaying, and never later than this; at or below interval × "
                 + "misses (0, the default, included) the window is fixed.")
         int probe_window_max_ms() default 0;
     }

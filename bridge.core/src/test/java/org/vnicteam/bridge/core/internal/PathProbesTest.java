@@ -399,7 +399,7 @@ class PathProbesTest {
         assertEquals(2, y.events.size(), y.events.toString());
         ProbeStatus.Watch learnt = x.probes.status().watches().get(0);
         assertEquals(30 * MS, learnt.delaySeenNanos(), 2 * MS, learnt.toString());
-        assertEquals(2 * learnt.delaySeenNanos(), learnt.windowNanos(), MS, learnt.toString());
+        assertEquals(PathWatch.DELAY_FACTOR * learnt.delaySeenNanos(), learnt.windowNanos(), MS, learnt.toString());
 
         stallBetween(stalling, 100, 15, 100, x, y);
         assertEquals(2, x.events.size(), "the second stall is tolerated: " + x.events);

@@ -313,7 +313,7 @@ class PathWatchTest {
         release(15);
         assertEquals(Change.BACK, adaptiveCheck(), "the held probes arrive, every one");
         assertEquals(30 * MS, w.delaySeenNanos(), "the false alarm was a delay of 30 ms");
-        assertEquals(60 * MS, w.windowNanos());
+        assertEquals((long) (PathWatch.DELAY_FACTOR * 30 * MS), w.windowNanos());
 
         steady(500); // a second later
         assertTrue(stall(15).stream().allMatch(c -> c == Change.NONE), "a 30 ms stall is tolerated now");
@@ -329,7 +329,7 @@ class PathWatchTest {
         } while (c == Change.NONE && now - lastHeard < 200 * MS);
         assertEquals(Change.LOST, c);
         long detected = now - lastHeard;
-        assertTrue(detected > 30 * MS && detected <= 60 * MS, "lost after " + detected / MS + " ms");
+        assertTrue(detected > 30 * MS && detected <= PathWatch.DELAY_FACTOR * 30 * MS, "lost after " + detected / MS + " ms");
         assertEquals(w.windowNanos(), detected, 2 * MS, "at the learnt window");
     }
 
@@ -339,11 +339,12 @@ class PathWatchTest {
         stall(15);
         release(15);
         adaptiveCheck();
-        assertEquals(60 * MS, w.windowNanos());
+        long learnt = (long) (PathWatch.DELAY_FACTOR * 30 * MS);
+        assertEquals(learnt, w.windowNanos());
         steady((int) (PathWatch.DELAY_HALF_LIFE_NANOS / (2 * MS))); // one half-life
-        assertEquals(30 * MS, w.windowNanos(), MS, "halved");
+        assertEquals(learnt / 2, w.windowNanos(), MS, "halved");
         steady((int) (3 * PathWatch.DELAY_HALF_LIFE_NANOS / (2 * MS)));
-        assertEquals(WINDOW, w.windowNanos(), "60 ms / 16 is less than the configured window");
+        assertEquals(WINDOW, w.windowNanos(), "the learnt window / 16 is less than the configured window");
         for (int i = 1; i < MISSES; i++) {
             assertEquals(Change.NONE, adaptiveCheck());
         }
