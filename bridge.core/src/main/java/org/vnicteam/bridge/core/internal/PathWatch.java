@@ -79,7 +79,7 @@ final class PathWatch {
     /**
      * The delay seen halves this often: a switch that stalled now and then (dozens of times a
      * minute on the testbed) keeps a wide enough window between its stalls, and one that calmed
-     * down is back to the configured window within a few half-lives (16 s from 38 ms to 8 ms).
+     * down is back to the configured window within a few half-lives (about 14 s from 38 ms to 8 ms).
      */
     static final long DELAY_HALF_LIFE_NANOS = 5_000_000_000L;
 
