@@ -46,13 +46,15 @@ public final class FailoverBench {
     /**
      * One failure and its restoration: the outage per direction at the failure (from the failing
      * command to the restoring one) and at the restoration (from the restoring command to 300 ms
-     * after both links were healthy again), whether the active link moved, and (ours) how many
-     * frames the bridges sent into the dead link before they noticed. The two are kept apart so a
+     * after both links were healthy again), whether the active link moved, (ours) how many frames
+     * the bridges sent into the dead link before they noticed, and how many frames from the system's
+     * links the switch dropped at its input (its packet sockets overflowing while it stalls). The
+     * two are kept apart so a
      * fail-over's outage is not confused with a restoration's (fail-back none: a restored link
      * becomes the backup, and neither system should lose anything then).
      */
     private record Cut(EnumMap<Direction, Outage> outage, EnumMap<Direction, Outage> restore, boolean failedOver,
-            long wireDrops) {
+            long wireDrops, long switchDrops) {
 
         Outage at(Direction d, boolean restoration) {
             return (restoration ? restore : outage).get(d);
@@ -187,6 +189,7 @@ public final class FailoverBench {
         List<long[]> windows = new ArrayList<>();
         List<Boolean> moved = new ArrayList<>();
         List<Long> wireDrops = new ArrayList<>();
+        List<Long> switchDrops = new ArrayList<>();
         List<Cut> cuts = new ArrayList<>();
         try (Traffic traffic = Traffic.start(tb, sut, rate, (int) (times * (hold + 2500) / 1000) + 10, BASE_PORT)) {
             long quietFrom = System.nanoTime();
@@ -195,6 +198,7 @@ public final class FailoverBench {
             for (int i = 0; i < times; i++) {
                 String link = tb.activeLink(sut);
                 long dropsBefore = sut == Sut.OURS ? tb.bridgeWireDrops() : 0;
+                long switchBefore = tb.switchInputDrops(sut);
                 long t0 = fail(failure, link, true);
                 Thread.sleep(hold);
                 moved.add(!tb.activeLink(sut).equals(link));
@@ -202,6 +206,7 @@ public final class FailoverBench {
                 requireHealthy(sut);
                 Thread.sleep(300);
                 wireDrops.add(sut == Sut.OURS ? tb.bridgeWireDrops() - dropsBefore : 0);
+                switchDrops.add(Math.max(0, tb.switchInputDrops(sut) - switchBefore));
                 windows.add(new long[] {t0, t1, System.nanoTime()});
                 out.print(moved.get(i) ? "+" : "-");
                 out.flush();
@@ -215,7 +220,7 @@ public final class FailoverBench {
                     failed.put(d, traffic.between(d, w[0], w[1]));
                     restored.put(d, traffic.between(d, w[1], w[2]));
                 }
-                cuts.add(new Cut(failed, restored, moved.get(i), wireDrops.get(i)));
+                cuts.add(new Cut(failed, restored, moved.get(i), wireDrops.get(i), switchDrops.get(i)));
             }
             out.printf(Locale.ROOT, "%n  (before the first failure, 1 s: c→s lost %d, s→c lost %d; receiving sockets dropped"
                     + " c→s %d, s→c %d)%n", traffic.between(Direction.UP, quietFrom, quietTo).lost(),
@@ -228,7 +233,8 @@ public final class FailoverBench {
                         c.at(Direction.DOWN, false).millis(), c.at(Direction.DOWN, false).lost(),
                         c.at(Direction.UP, true).millis(), c.at(Direction.UP, true).lost(),
                         c.at(Direction.DOWN, true).millis(), c.at(Direction.DOWN, true).lost(),
-                        sut == Sut.OURS ? " (" + c.wireDrops() + " sent by the bridges into the dead link)" : "");
+                        " (" + (sut == Sut.OURS ? c.wireDrops() + " sent by the bridges into the dead link, " : "")
+                                + c.switchDrops() + " dropped at the switch's input)");
             }
         }
         return cuts;

@@ -207,6 +207,34 @@ final class Testbed {
         return sum;
     }
 
+    /**
+     * Frames the switch dropped at its input from a system's two links so far: Open vSwitch's
+     * userspace datapath reads each port through a packet socket, and when its thread stalls
+     * (moving a MAC, revalidating flows, a busy machine) the socket's receive buffer overflows and
+     * the kernel drops what does not fit (`ss`'s skmem drop count, per socket). A socket made anew
+     * (a port deleted and added again) starts from 0, so a difference over such a change is a floor.
+     */
+    long switchInputDrops(Sut sut) {
+        String out = Sh.run(10, Sh.inNs(ns("switch"), "ss", "-H", "-f", "link", "-m")).check().output();
+        long sum = 0;
+        String[] tokens = out.split("\\s+");
+        for (int i = 0; i < tokens.length; i++) {
+            String t = tokens[i];
+            if (t.equals("*:" + sut.linkA) || t.equals("*:" + sut.linkB)) {
+                for (int j = i + 1; j < tokens.length && j < i + 4; j++) {
+                    Matcher m = SKMEM_DROPS.matcher(tokens[j]);
+                    if (m.find()) {
+                        sum += Long.parseLong(m.group(1));
+                        break;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static final Pattern SKMEM_DROPS = Pattern.compile("skmem:\\(.*\\bd(\\d+)\\)");
+
     /** Polls {@code condition} every 20 ms; false if it did not hold within {@code millis}. */
     static boolean await(long millis, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
