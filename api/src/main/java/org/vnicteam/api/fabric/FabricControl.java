@@ -12,6 +12,18 @@ public interface FabricControl {
     /** A consistent snapshot of nodes, ports and links. */
     FabricStatus status();
 
+    /**
+     * One link's status, without a snapshot of the whole fabric: what a console shows right after
+     * cutting a link, while the fabric is busy routing around it (a whole snapshot is taken on the
+     * fabric's own thread and would hold up the very fail-over the cut caused).
+     *
+     * @throws IllegalArgumentException if there is no such link
+     * @since 1.1
+     */
+    default FabricStatus.LinkStatus link(String link) {
+        return status().link(link);
+    }
+
     /** Cuts ({@code false}) or restores ({@code true}) a link; the subnet manager re-sweeps at once. */
     void setLinkUp(String link, boolean up);
 

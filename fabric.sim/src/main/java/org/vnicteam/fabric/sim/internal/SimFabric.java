@@ -105,6 +105,21 @@ public final class SimFabric implements SimulatedFabric {
         }
     }
 
+    @Override
+    public FabricStatus.LinkStatus link(String linkName) {
+        Link l = linkNamed(linkName);
+        try {
+            return engine.call(() -> linkStatus(l));
+        } catch (VerbsException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static FabricStatus.LinkStatus linkStatus(Link l) {
+        return new FabricStatus.LinkStatus(l.name, l.a.id(), l.b.id(), l.physicallyUp(), l.mtu, l.latencyNanos,
+                l.lossRate, l.bitErrorRate, l.packets, l.lost, l.corrupted);
+    }
+
     private FabricStatus snapshot() {
         List<FabricStatus.NodeStatus> ns = new ArrayList<>();
         for (Node n : nodes.values()) {
@@ -121,13 +136,12 @@ public final class SimFabric implements SimulatedFabric {
         }
         List<FabricStatus.LinkStatus> ls = new ArrayList<>();
         for (Link l : links.values()) {
-            ls.add(new FabricStatus.LinkStatus(l.name, l.a.id(), l.b.id(), l.physicallyUp(), l.mtu, l.latencyNanos,
-                    l.lossRate, l.bitErrorRate, l.packets, l.lost, l.corrupted));
+            ls.add(linkStatus(l));
         }
         return new FabricStatus(ns, ls, sm.smNodeName(), sm.sweeps);
     }
 
-    private Link link(String linkName) {
+    private Link linkNamed(String linkName) {
         Link l = links.get(linkName);
         if (l == null) {
             throw new IllegalArgumentException("no link '" + linkName + "'; there are " + links.keySet());
@@ -137,7 +151,7 @@ public final class SimFabric implements SimulatedFabric {
 
     @Override
     public void setLinkUp(String linkName, boolean up) {
-        Link l = link(linkName);
+        Link l = linkNamed(linkName);
         engine.run(() -> {
             if (l.adminUp != up) {
                 l.adminUp = up;
@@ -154,14 +168,14 @@ public final class SimFabric implements SimulatedFabric {
         if (!(lossRate >= 0 && lossRate < 1 && bitErrorRate >= 0 && bitErrorRate < 1)) {
             throw new IllegalArgumentException("loss and bit-error rates are 0 <= p < 1");
         }
-        Link l = link(linkName);
+        Link l = linkNamed(linkName);
         l.lossRate = lossRate;
         l.bitErrorRate = bitErrorRate;
     }
 
     /** Sets a link's one-way latency (tests of timing). */
     public void setLinkLatency(String linkName, long nanos) {
-        link(linkName).latencyNanos = nanos;
+        linkNamed(linkName).latencyNanos = nanos;
     }
 
     @Override
