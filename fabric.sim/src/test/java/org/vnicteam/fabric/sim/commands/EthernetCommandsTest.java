@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -96,18 +94,8 @@ class EthernetCommandsTest {
     @Test
     void givenPortChangesFromTheConsole_thenNoWholeSegmentSnapshotIsTaken() {
         AtomicInteger snapshots = new AtomicInteger();
-        EthernetSegmentControl counting = (EthernetSegmentControl) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] { EthernetSegmentControl.class }, (proxy, m, args) -> {
-                    if (m.getName().equals("status")) {
-                        snapshots.incrementAndGet();
-                    }
-                    try {
-                        return m.invoke(segment, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        EthernetCommands console = new EthernetCommands(counting);
+        EthernetCommands console = new EthernetCommands(
+                Counting.calls(EthernetSegmentControl.class, segment, "status", snapshots));
         assertFalse(console.cut("bridgeA-eth").up());
         assertTrue(console.restore("p1").up());
         assertFalse(console.detach("p1").attached());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -34,18 +32,7 @@ class FabricCommandsTest {
     void givenLinkChangesFromTheConsole_thenNoWholeFabricSnapshotIsTaken() {
         String link = aLinkThatIsUp();
         AtomicInteger snapshots = new AtomicInteger();
-        FabricControl counting = (FabricControl) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { FabricControl.class }, (proxy, m, args) -> {
-                    if (m.getName().equals("status")) {
-                        snapshots.incrementAndGet();
-                    }
-                    try {
-                        return m.invoke(fabric, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        FabricCommands console = new FabricCommands(counting);
+        FabricCommands console = new FabricCommands(Counting.calls(FabricControl.class, fabric, "status", snapshots));
         assertFalse(console.cut(link).up());
         assertTrue(console.restore(link).up());
         assertEquals(0.01, console.impair(link, "0.01", "0").lossRate());
