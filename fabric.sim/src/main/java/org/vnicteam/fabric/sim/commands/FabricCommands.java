@@ -163,7 +163,6 @@ public final class FabricCommands {
                 r.capture().packets()), false);
     }
 
-    /** The link's name, or an exception naming the links there are. */
     /**
      * The link's name if there is such a link. Reads that link alone: a console cut must not take a
      * snapshot of the whole fabric on the fabric's thread right before (or after) the fail-over it

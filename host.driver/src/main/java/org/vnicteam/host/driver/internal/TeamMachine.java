@@ -104,9 +104,10 @@ final class TeamMachine {
             return watchers.get(Watcher.PATH);
         }
 
-        Runner.Candidate candidate(long now, long pathDownDelayNanos) {
+        /** @param settleNanos how long a path must have been BACK to count as settled (see PATH_BACK_SETTLE_FACTOR) */
+        Runner.Candidate candidate(long now, long settleNanos) {
             return new Runner.Candidate(name, priority, sticky, joinOrder, link, path,
-                    path == LinkState.BACK && now - pathBackSince >= pathDownDelayNanos);
+                    path == LinkState.BACK && now - pathBackSince >= settleNanos);
         }
     }
 
